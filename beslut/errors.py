@@ -1,0 +1,38 @@
+"""The few exception types a user can meet. Each message is meant for a clerk."""
+
+from pathlib import Path
+
+
+class BeslutError(Exception):
+    """Base of every error beslut reports to the user as one line."""
+
+
+class InputError(BeslutError):
+    """A file that cannot be turned into a document.
+
+    ``doc_id`` and ``size`` are set when the file could be read and hashed,
+    so that the store can record the failure against the exact bytes.
+    """
+
+    def __init__(self, path, reason: str, *, doc_id: str | None = None, size: int | None = None):
+        self.path = Path(path)
+        self.reason = reason
+        self.doc_id = doc_id
+        self.size = size
+        super().__init__(f"{self.path}: {reason}")
+
+
+class StoreError(BeslutError):
+    """The corpus store cannot be opened or written."""
+
+
+class SearchIndexError(BeslutError):
+    """The full-text index cannot be opened, written or searched."""
+
+
+class QueryError(BeslutError):
+    """A search query that cannot be understood."""
+
+
+class NotFound(BeslutError):
+    """No document matches the given id."""

@@ -1,0 +1,61 @@
+"""The store's tables. The store is the source of truth; the index is rebuilt from it."""
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    id               TEXT PRIMARY KEY,        -- SHA-256 of the file's bytes
+    status           TEXT NOT NULL CHECK (status IN ('ok', 'failed')),
+    reason           TEXT,                    -- why it failed
+    kind             TEXT,                    -- pdf | text
+    size             INTEGER NOT NULL,
+    mtime_ns         INTEGER,
+    last_path        TEXT,                    -- where it was last seen
+    page_count       INTEGER NOT NULL DEFAULT 0,
+    raw_text         TEXT NOT NULL DEFAULT '',-- as extracted, pages split by form feeds
+    text             TEXT NOT NULL DEFAULT '',-- cleaned: what is indexed
+    doc_type         TEXT,
+    title            TEXT,
+    doc_date         TEXT,                    -- the document's own date, ISO
+    metadata         TEXT NOT NULL DEFAULT '{}',  -- JSON
+    details          TEXT NOT NULL DEFAULT '{}',  -- JSON: encoding, fixes, warnings
+    pipeline_version TEXT NOT NULL,
+    created_at       TEXT NOT NULL,
+    updated_at       TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS pages (
+    doc_id  TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    number  INTEGER NOT NULL,
+    source  TEXT NOT NULL,                    -- text-layer | text-file | ocr | re-ocr
+    chars   INTEGER NOT NULL,
+    scores  TEXT NOT NULL DEFAULT '{}',       -- JSON: what decided the source
+    PRIMARY KEY (doc_id, number)
+);
+
+-- Every file path ingest has seen, and what it held when last looked at.
+CREATE TABLE IF NOT EXISTS paths (
+    path     TEXT PRIMARY KEY,
+    doc_id   TEXT REFERENCES documents(id) ON DELETE SET NULL,
+    size     INTEGER,
+    mtime_ns INTEGER,
+    status   TEXT NOT NULL CHECK (status IN ('ok', 'failed')),
+    reason   TEXT,
+    seen_at  TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS paths_doc_id ON paths(doc_id);
+
+-- Changes the index has not taken yet. Written in the same transaction as the
+-- document, emptied once the index has committed them: a crash between the
+-- two leaves work here for the next run, never a silent difference.
+CREATE TABLE IF NOT EXISTS index_outbox (
+    seq    INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc_id TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('upsert', 'delete'))
+);
+
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""

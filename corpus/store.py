@@ -1,0 +1,270 @@
+"""The corpus store: one SQLite database (WAL) holding every document whole."""
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+from beslut.errors import NotFound, StoreError
+from ingest.document import PIPELINE_VERSION, Document
+
+from .records import OutboxEntry, PathState, StoredDocument
+from .schema import SCHEMA, SCHEMA_VERSION
+
+DB_NAME = "corpus.sqlite3"
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class Corpus:
+    """Reads and writes the store. Every write method is one transaction:
+    a document is stored whole or not at all."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.db.executescript(SCHEMA)  # idempotent: CREATE ... IF NOT EXISTS
+            self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
+                            (str(SCHEMA_VERSION),))
+        except sqlite3.DatabaseError as err:
+            raise StoreError(f"cannot open the corpus store {self.path}: {err}") from None
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    @contextmanager
+    def transaction(self):
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+
+    # ---- writing -------------------------------------------------------------
+
+    def save(self, doc: Document) -> None:
+        """Store a processed document, point its path at it, queue it for the index.
+        The document its path held before is dropped if no other path holds it."""
+        now = _now()
+        details = {"encoding": doc.encoding, "fixes": list(doc.fixes), "warnings": list(doc.warnings)}
+        with self.transaction() as db:
+            previous = self._doc_at(doc.path)
+            db.execute(
+                """INSERT INTO documents (id, status, reason, kind, size, mtime_ns, last_path,
+                       page_count, raw_text, text, doc_type, title, doc_date, metadata, details,
+                       pipeline_version, created_at, updated_at)
+                   VALUES (?, 'ok', NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT (id) DO UPDATE SET status='ok', reason=NULL, kind=excluded.kind,
+                       size=excluded.size, mtime_ns=excluded.mtime_ns, last_path=excluded.last_path,
+                       page_count=excluded.page_count, raw_text=excluded.raw_text,
+                       text=excluded.text, doc_type=excluded.doc_type, title=excluded.title,
+                       doc_date=excluded.doc_date, metadata=excluded.metadata,
+                       details=excluded.details, pipeline_version=excluded.pipeline_version,
+                       updated_at=excluded.updated_at""",
+                (doc.id, doc.kind, doc.size, doc.mtime_ns, doc.path, doc.page_count, doc.raw_text,
+                 doc.text, doc.doc_type, doc.title, doc.date,
+                 json.dumps(doc.metadata, ensure_ascii=False), json.dumps(details, ensure_ascii=False),
+                 doc.pipeline_version, now, now))
+            db.execute("DELETE FROM pages WHERE doc_id = ?", (doc.id,))
+            db.executemany(
+                "INSERT INTO pages (doc_id, number, source, chars, scores) VALUES (?, ?, ?, ?, ?)",
+                [(doc.id, p.number, p.source, len(p.text), json.dumps(p.scores)) for p in doc.pages])
+            self._set_path(doc.path, doc.id, doc.size, doc.mtime_ns, "ok", None, now)
+            self._queue(doc.id, "upsert")
+            if previous and previous != doc.id:
+                self._drop_if_pathless(previous)
+
+    def add_path(self, doc_id: str, path: str, size: int, mtime_ns: int) -> None:
+        """Record a known document at another path (a copy, or a moved file)."""
+        with self.transaction():
+            previous = self._doc_at(path)
+            self._set_path(path, doc_id, size, mtime_ns, "ok", None, _now())
+            self.db.execute("UPDATE documents SET last_path = ?, mtime_ns = ? WHERE id = ?",
+                            (path, mtime_ns, doc_id))
+            if previous and previous != doc_id:
+                self._drop_if_pathless(previous)
+
+    def forget_path(self, path: str) -> None:
+        """The file at this path is gone: its document keeps its other paths."""
+        with self.transaction():
+            self.db.execute("DELETE FROM paths WHERE path = ?", (path,))
+
+    def record_failure(self, path: str, reason: str, *, doc_id: str | None = None,
+                       size: int | None = None, mtime_ns: int | None = None) -> None:
+        """Remember that a file failed, and why. A good document its path held before
+        stays in the store and the index: nothing stored is lost to a bad new copy."""
+        now = _now()
+        with self.transaction() as db:
+            if doc_id:
+                db.execute(
+                    """INSERT INTO documents (id, status, reason, size, mtime_ns, last_path,
+                           pipeline_version, created_at, updated_at)
+                       VALUES (?, 'failed', ?, ?, ?, ?, ?, ?, ?)
+                       ON CONFLICT (id) DO UPDATE SET reason=excluded.reason,
+                           last_path=excluded.last_path, updated_at=excluded.updated_at
+                       WHERE status = 'failed'""",
+                    (doc_id, reason, size or 0, mtime_ns, path, PIPELINE_VERSION, now, now))
+            previous = self._doc_at(path)
+            if doc_id is None:  # unreadable: keep whatever the path held
+                doc_id = previous
+            self._set_path(path, doc_id, size, mtime_ns, "failed", reason, now)
+            if previous and previous != doc_id:
+                self._drop_if_pathless(previous, keep_ok=True)
+
+    def delete(self, doc_id: str) -> None:
+        with self.transaction():
+            self._delete(doc_id)
+
+    def _set_path(self, path, doc_id, size, mtime_ns, status, reason, now) -> None:
+        self.db.execute(
+            """INSERT INTO paths (path, doc_id, size, mtime_ns, status, reason, seen_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (path) DO UPDATE SET doc_id=excluded.doc_id, size=excluded.size,
+                   mtime_ns=excluded.mtime_ns, status=excluded.status, reason=excluded.reason,
+                   seen_at=excluded.seen_at""",
+            (path, doc_id, size, mtime_ns, status, reason, now))
+
+    def _doc_at(self, path: str) -> str | None:
+        row = self.db.execute("SELECT doc_id FROM paths WHERE path = ?", (path,)).fetchone()
+        return row["doc_id"] if row else None
+
+    def _drop_if_pathless(self, doc_id: str, keep_ok: bool = False) -> None:
+        if self.db.execute("SELECT 1 FROM paths WHERE doc_id = ? LIMIT 1", (doc_id,)).fetchone():
+            return
+        status = self.db.execute("SELECT status FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if status and not (keep_ok and status["status"] == "ok"):
+            self._delete(doc_id)
+
+    def _delete(self, doc_id: str) -> None:
+        row = self.db.execute("SELECT status FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            return
+        self.db.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+        if row["status"] == "ok":
+            self._queue(doc_id, "delete")
+
+    def _queue(self, doc_id: str, action: str) -> None:
+        self.db.execute("INSERT INTO index_outbox (doc_id, action) VALUES (?, ?)", (doc_id, action))
+
+    # ---- the index outbox ----------------------------------------------------
+
+    def pending_index_changes(self, limit: int | None = None) -> list[OutboxEntry]:
+        sql = "SELECT seq, doc_id, action FROM index_outbox ORDER BY seq"
+        rows = self.db.execute(sql + (f" LIMIT {int(limit)}" if limit else "")).fetchall()
+        return [OutboxEntry(r["seq"], r["doc_id"], r["action"]) for r in rows]
+
+    def mark_indexed(self, up_to_seq: int) -> None:
+        with self.transaction():
+            self.db.execute("DELETE FROM index_outbox WHERE seq <= ?", (up_to_seq,))
+
+    def clear_outbox(self) -> None:
+        with self.transaction():
+            self.db.execute("DELETE FROM index_outbox")
+
+    # ---- reading -------------------------------------------------------------
+
+    def path_state(self, path: str) -> PathState | None:
+        row = self.db.execute("SELECT * FROM paths WHERE path = ?", (path,)).fetchone()
+        if row is None:
+            return None
+        return PathState(row["path"], row["doc_id"], row["size"], row["mtime_ns"],
+                         row["status"], row["reason"])
+
+    def status_of(self, doc_id: str) -> str | None:
+        row = self.db.execute("SELECT status FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return row["status"] if row else None
+
+    def paths_of(self, doc_id: str) -> list[str]:
+        rows = self.db.execute("SELECT path FROM paths WHERE doc_id = ? AND status = 'ok' "
+                               "ORDER BY path", (doc_id,))
+        return [r["path"] for r in rows]
+
+    def get(self, doc_id: str, *, with_pages: bool = False) -> StoredDocument | None:
+        row = self.db.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            return None
+        pages = ()
+        if with_pages:
+            pages = [{"number": p["number"], "source": p["source"], "chars": p["chars"],
+                      "scores": json.loads(p["scores"])}
+                     for p in self.db.execute("SELECT * FROM pages WHERE doc_id = ? ORDER BY number",
+                                              (doc_id,))]
+        return StoredDocument.from_row(row, self.paths_of(doc_id), pages)
+
+    def get_many(self, doc_ids: list[str]) -> dict[str, StoredDocument]:
+        found = {}
+        for doc_id in doc_ids:
+            doc = self.get(doc_id)
+            if doc is not None:
+                found[doc_id] = doc
+        return found
+
+    def resolve_id(self, prefix: str) -> str:
+        """The one document id starting with prefix (at least 4 characters)."""
+        prefix = prefix.strip().lower()
+        if len(prefix) < 4 or any(c not in "0123456789abcdef" for c in prefix):
+            raise NotFound(f"'{prefix}' is not a document id (give at least 4 hex characters)")
+        rows = self.db.execute("SELECT id FROM documents WHERE id >= ? AND id < ? LIMIT 2",
+                               (prefix, prefix + "g")).fetchall()
+        if not rows:
+            raise NotFound(f"no document with id {prefix}")
+        if len(rows) > 1:
+            raise NotFound(f"id prefix {prefix} matches several documents; give more characters")
+        return rows[0]["id"]
+
+    def iter_documents(self, status: str = "ok", batch: int = 200) -> Iterator[StoredDocument]:
+        """Every document with this status, in id order, without holding them all in memory."""
+        last = ""
+        while True:
+            rows = self.db.execute(
+                "SELECT * FROM documents WHERE status = ? AND id > ? ORDER BY id LIMIT ?",
+                (status, last, batch)).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield StoredDocument.from_row(row, self.paths_of(row["id"]))
+            last = rows[-1]["id"]
+
+    def ids(self, status: str = "ok") -> set[str]:
+        return {r["id"] for r in self.db.execute("SELECT id FROM documents WHERE status = ?", (status,))}
+
+    def counts(self) -> dict:
+        by_status = {r["status"]: r["n"] for r in self.db.execute(
+            "SELECT status, count(*) AS n FROM documents GROUP BY status")}
+        by_type = {(r["doc_type"] or "okänd"): r["n"] for r in self.db.execute(
+            "SELECT doc_type, count(*) AS n FROM documents WHERE status = 'ok' GROUP BY doc_type "
+            "ORDER BY n DESC, doc_type")}
+        paths = {r["status"]: r["n"] for r in self.db.execute(
+            "SELECT status, count(*) AS n FROM paths GROUP BY status")}
+        pages = self.db.execute(
+            "SELECT coalesce(sum(page_count), 0) AS n FROM documents WHERE status = 'ok'").fetchone()["n"]
+        return {"documents": {"ok": by_status.get("ok", 0), "failed": by_status.get("failed", 0)},
+                "pages": pages, "types": by_type,
+                "paths": {"ok": paths.get("ok", 0), "failed": paths.get("failed", 0)}}
+
+    def failed_paths(self) -> list[PathState]:
+        rows = self.db.execute("SELECT * FROM paths WHERE status = 'failed' ORDER BY path")
+        return [PathState(r["path"], r["doc_id"], r["size"], r["mtime_ns"], r["status"], r["reason"])
+                for r in rows]
+
+    def size_bytes(self) -> int:
+        return sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*"))

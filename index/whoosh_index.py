@@ -150,7 +150,7 @@ class WhooshIndex:
         ix = self.ix
         parser = MultifieldParser(["title", "text", "text_folded"], ix.schema)
         try:
-            parsed = parser.parse(query)
+            parsed = parser.parse(_with_proximity(query))
         except Exception as err:
             raise QueryError(f"cannot understand the query {query!r}: {err}") from None
         with ix.searcher() as searcher:
@@ -183,6 +183,20 @@ class WhooshIndex:
         if self._ix is not None:
             self._ix.close()
             self._ix = None
+
+
+PLAIN_WORDS = re.compile(r"^[\w\s.,'-]+$")
+OPERATORS = re.compile(r"\b(AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
+PHRASE_BOOST = 2.0
+
+
+def _with_proximity(query: str) -> str:
+    """Plain words also count as a phrase: documents where they stand together
+    rank above documents where they are scattered. The hits stay the same."""
+    words = query.split()
+    if len(words) < 2 or not PLAIN_WORDS.match(query) or OPERATORS.search(query):
+        return query
+    return f'({query}) OR "{" ".join(words)}"^{PHRASE_BOOST}'
 
 
 class _SegmentFormatter(highlight.Formatter):

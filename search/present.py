@@ -98,8 +98,9 @@ def document_text(data: dict) -> str:
         if key not in ("title", "date"):
             lines.append(f"{key + ':':<10} {value}")
     lines.append(f"status:    {data['status']}" + (f" ({data['reason']})" if data["reason"] else ""))
-    lines.append(f"file:      {kind}, {data['page_count']} page{'s' if data['page_count'] != 1 else ''}, "
-                 f"{data['size']:,} bytes".replace(",", " "))
+    size = f"{data['size']:,}".replace(",", " ")
+    pages = f"{data['page_count']} page{'s' if data['page_count'] != 1 else ''}"
+    lines.append(f"file:      {kind}, {pages}, {size} bytes")
     for path in data["paths"] or [data["path"]]:
         lines.append(f"path:      {path}")
     sources = sorted({p["source"] for p in data["pages"]})

@@ -11,6 +11,8 @@ from fpdf import FPDF
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FIXED_DATE = datetime(2024, 1, 1, tzinfo=timezone.utc)
+# Word's Symbol-font bullet (private use area) as a born-digital PDF shows it.
+PRINTABLE = str.maketrans({"\uf0b7": "•", "\uf0a7": "▪"})
 
 
 def _new_pdf() -> FPDF:
@@ -29,7 +31,7 @@ def write_pdf(path, pages: list[str], *, user_password: str | None = None) -> Pa
         pdf.set_encryption(owner_password=user_password + "-owner", user_password=user_password)
     for text in pages:
         pdf.add_page()
-        pdf.multi_cell(0, 5.5, text)
+        pdf.multi_cell(0, 5.5, text.translate(PRINTABLE))
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     pdf.output(str(path))

@@ -228,7 +228,9 @@ def _snippet(hit, text: str) -> Snippet:
         return Snippet(((WHITESPACE.sub(" ", text[:LEAD_CHARS]).strip() + " …", False),))
     segments = []
     for start, end, parts in sorted(fragments, key=lambda f: f[0]):
-        if start > 0 or segments:
+        if segments:
+            segments.append((" … ", False))
+        elif start > 0:
             segments.append(("… ", False))
         segments.extend((WHITESPACE.sub(" ", part), matched) for part, matched in parts if part)
     if fragments and max(f[1] for f in fragments) < len(text):

@@ -8,11 +8,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import ingest
 from beslut.errors import InputError
 from corpus import Corpus
 from index import SearchIndex
-from ingest.source import stat_source
+from ingest.pipeline import process
+from ingest.source import read_source, stat_source
 
 from .indexing import sync_index
 
@@ -54,7 +54,7 @@ class IngestJob:
         self._last_sync = time.monotonic()
 
     def run(self, items, on_item: Callable[[Path | InputError], None] | None = None) -> IngestReport:
-        """items: what ingest.walk yields. Interrupting leaves store and index
+        """items: what ingest.walk.walk yields. Interrupting leaves store and index
         consistent: what was stored is indexed, the rest is done by the next run."""
         sync_index(self.corpus, self.index)  # finish what a crashed run left
         try:
@@ -80,10 +80,10 @@ class IngestJob:
             if (state and state.status == "ok" and state.doc_id
                     and (state.size, state.mtime_ns) == (st.st_size, st.st_mtime_ns)):
                 return "unchanged"
-            source = ingest.read_source(Path(path))
+            source = read_source(Path(path))
             if self.corpus.status_of(source.sha256) == "ok":
                 return self._known_content(path, source, state)
-            doc = ingest.process(source)
+            doc = process(source)
             self.corpus.save(doc)
             return "updated" if state and state.doc_id else "new"
         except InputError as err:
@@ -102,6 +102,8 @@ class IngestJob:
         self.corpus.add_path(source.sha256, path, source.size, source.mtime_ns)
         if state and state.doc_id == source.sha256:
             return "unchanged"
+        if state:  # the path held other bytes before (e.g. a corrupt copy, now restored)
+            return "updated"
         gone = [p for p in previous_paths if p != path and not os.path.lexists(p)]
         for old in gone:
             self.corpus.forget_path(old)
@@ -111,7 +113,7 @@ class IngestJob:
         path = os.path.abspath(err.path)
         self.corpus.record_failure(path, err.reason, doc_id=err.doc_id, size=err.size,
                                    mtime_ns=mtime_ns)
-        self.report.failures.append((str(err.path), err.reason))
+        self.report.failures.append((path, err.reason))
         return "failed"
 
     def _maybe_sync(self) -> None:

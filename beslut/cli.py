@@ -75,10 +75,10 @@ def ingest_command(app: App, paths, as_json):
     Unchanged files are skipped; changed files replace their old version.
     Exits 1 if any file failed.
     """
-    import ingest
+    from ingest.walk import walk
     from .batch import IngestJob
 
-    items = list(ingest.walk(paths))
+    items = list(walk(paths))
     job = IngestJob(app.corpus, app.index, debug=app.debug)
     show_bar = _is_terminal(sys.stderr) and not as_json
     try:
@@ -146,10 +146,10 @@ def show_command(app: App, doc_id, as_json):
 @pass_app
 def inspect_command(app: App, file, as_json):
     """Run the ingest pipeline on one file without storing it."""
-    import ingest
+    from ingest.pipeline import ingest_file
     from search.present import document_dict, document_text
 
-    data = document_dict(ingest.ingest_file(file))
+    data = document_dict(ingest_file(file))
     if as_json:
         _echo_json(data)
     else:

@@ -13,8 +13,9 @@ FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, explain=True)
 def fix_and_explain(text: str) -> tuple[str, list[str]]:
     """Return the fixed text and the names of the ftfy steps that changed it."""
     fixed, explanation = ftfy.fix_and_explain(text, config=FTFY_CONFIG)
-    steps = [f"{action} {detail}" for action, detail in (explanation or [])]
-    return fixed, steps
+    if fixed == text:  # ftfy lists steps it tried even when they changed nothing
+        return text, []
+    return fixed, [f"{action} {detail}" for action, detail in (explanation or [])]
 
 
 def clean(doc: Document) -> Document:

@@ -8,7 +8,7 @@ import click
 
 from corpus import StoredDocument
 from index import Snippet
-from ingest import Document
+from ingest.document import Document
 
 from .results import SearchResults
 

@@ -1,5 +1,7 @@
 """Run a query: the index ranks, the store supplies each hit's text and details."""
 
+import unicodedata
+
 from beslut.errors import QueryError
 from corpus import Corpus
 from index import SearchIndex
@@ -8,6 +10,7 @@ from .results import SearchHit, SearchResults
 
 
 def run_query(corpus: Corpus, index: SearchIndex, query: str, *, limit: int = 10) -> SearchResults:
+    query = unicodedata.normalize("NFC", query)  # stored text is NFC; some keyboards type NFD
     if not query.strip():
         raise QueryError("empty query: give one or more words to search for")
     if limit < 1:

@@ -1,0 +1,197 @@
+"""The index is derived from the store: rebuilding it changes no answer, losing it
+is noticed and repaired, and an interrupted ingest leaves the two in step."""
+
+import shutil
+import signal
+import sqlite3
+import time
+
+import pytest
+
+from .conftest import DB_NAME, assert_no_traceback, read_db, sha256_of
+
+QUERIES = [
+    "avtal",
+    "Huddinge kommun",
+    "socialnämnden",
+    "forskning OR innovation",
+    "Södertörns högskola",
+    "förslag till beslut",
+    "samverkan NOT Karolinska",
+    '"strategiskt partnerskap"',
+]
+
+
+def answers(run) -> dict[str, tuple[int, list[str]]]:
+    out = {}
+    for query in QUERIES:
+        result = run.json("search", query, "--limit", "50")
+        out[query] = (result["total"], [h["id"] for h in result["hits"]])
+    return out
+
+
+@pytest.fixture
+def ingested(run, seed_folder, doc_folder):
+    """Seeds and the small folder, ingested in two runs (so the index has more than
+    one segment before any rebuild)."""
+    run.ingest_ok(seed_folder.path)
+    run.ingest_ok(doc_folder.path)
+    ids = set(seed_folder.ids.values()) | set(doc_folder.ids.values())
+    assert len(ids) == 9
+    return ids
+
+
+def test_status_consistent_after_ingest(run, ingested):
+    status = run.status()
+    assert status["consistent"] is True
+    assert status["missing_from_index"] == [] and status["not_in_store"] == []
+    assert status["pending_changes"] == 0
+    assert status["documents"]["ok"] == len(ingested)
+    assert status["index"]["documents"] == len(ingested)
+
+
+def test_reindex_gives_the_same_answers(run, ingested):
+    before = answers(run)
+    # The queries do find things, and in more than one order.
+    assert all(ids for _, ids in before.values()), before
+    assert len({tuple(ids) for _, ids in before.values()}) > 3
+
+    result = run("reindex")
+    assert result.exit_code == 0, result.output
+    assert f"Reindexed {len(ingested)} documents." in result.stdout
+    assert answers(run) == before
+    status = run.status()
+    assert status["consistent"] is True
+    assert status["index"]["documents"] == len(ingested)
+
+
+def test_reindex_twice_is_stable(run, ingested):
+    assert run("reindex").exit_code == 0
+    first = answers(run)
+    assert run("reindex").exit_code == 0
+    assert answers(run) == first
+
+
+def test_lost_index_is_noticed_and_reindex_restores_it(run, home, ingested):
+    before = answers(run)
+    shutil.rmtree(home / "index")
+
+    status = run.status()
+    assert status["consistent"] is False
+    assert status["missing_from_index"] == sorted(ingested)
+    assert status["index"]["documents"] == 0
+    assert status["documents"]["ok"] == len(ingested)
+
+    result = run("reindex")
+    assert result.exit_code == 0, result.output
+    status = run.status()
+    assert status["consistent"] is True
+    assert status["missing_from_index"] == []
+    assert status["index"]["documents"] == len(ingested)
+    assert answers(run) == before
+
+
+def test_damaged_index_is_reported_in_one_line_and_reindex_restores_it(run, run_process, home,
+                                                                        ingested):
+    before = answers(run)
+    tocs = list((home / "index").glob("*.toc"))
+    assert tocs, "whoosh keeps its table of contents in a .toc file"
+    for toc in tocs:
+        toc.write_bytes(b"not a whoosh table of contents")
+
+    status = run_process("status", "--json")
+    assert status.exit_code == 1
+    assert_no_traceback(status)
+    lines = status.stderr.strip().splitlines()
+    assert len(lines) == 1 and "reindex" in lines[0], status.stderr
+
+    result = run_process("reindex")
+    assert result.exit_code == 0, result.output
+    assert_no_traceback(result)
+    assert run.status()["consistent"] is True
+    assert answers(run) == before
+
+
+def test_documents_pending_in_the_outbox_are_not_consistent(run, home, ingested):
+    """A store change the index has not taken is reported, and the next ingest applies it."""
+    doc_id = sorted(ingested)[0]
+    db = sqlite3.connect(home / DB_NAME)
+    with db:
+        db.execute("INSERT INTO index_outbox (doc_id, action) VALUES (?, 'upsert')", (doc_id,))
+    db.close()
+    status = run.status()
+    assert status["consistent"] is False
+    assert status["pending_changes"] == 1
+    assert run("reindex").exit_code == 0
+    status = run.status()
+    assert status["consistent"] is True and status["pending_changes"] == 0
+
+
+# ---- Ctrl-C ---------------------------------------------------------------------------
+
+N_PDFS = 60
+
+
+@pytest.fixture(scope="session")
+def many_pdfs(tmp_path_factory, pdf_cache):
+    folder = tmp_path_factory.mktemp("many") / "arkiv"
+    body = ("Kommunstyrelsen behandlar ärendet om underhåll av kommunens fastigheter. "
+            "Förvaltningen föreslår att arbetet upphandlas under året. ") * 3
+    for i in range(N_PDFS):
+        pdf_cache(folder / f"protokoll-{i:03}.pdf", [f"Protokoll {i} från kommunstyrelsen\n\n{body}"])
+    return folder
+
+
+def stored_count(home) -> int:
+    try:
+        return read_db(home, "SELECT count(*) FROM documents")[0][0]
+    except sqlite3.Error:
+        return 0  # not created yet, or busy
+
+
+def test_ctrl_c_leaves_store_and_index_consistent(tmp_path, run, run_process, home, many_pdfs):
+    folder = tmp_path / "arkiv"
+    shutil.copytree(many_pdfs, folder)
+    expected = {sha256_of(p) for p in folder.glob("*.pdf")}
+    assert len(expected) == N_PDFS
+
+    proc = run_process.popen("ingest", folder)
+    try:
+        deadline = time.monotonic() + 30
+        while (home / DB_NAME).exists() is False or stored_count(home) < 5:
+            assert proc.poll() is None, "ingest finished before it could be interrupted"
+            assert time.monotonic() < deadline, "ingest stored nothing within 30 s"
+            time.sleep(0.02)
+        assert proc.poll() is None, "ingest finished before it could be interrupted"
+        proc.send_signal(signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+    assert proc.returncode == 130, (proc.returncode, stdout, stderr)
+    assert "Traceback" not in stdout + stderr, stderr
+    assert "Interrupted" in stderr
+
+    status = run.status()
+    stored = status["documents"]["ok"]
+    assert 5 <= stored < N_PDFS, f"{stored} documents stored: the interrupt came too late to test"
+    assert status["consistent"] is True, status
+    assert status["index"]["documents"] == stored
+    assert status["failed_files"] == []
+
+    again = run_process("ingest", folder, "--json")
+    assert again.exit_code == 0, again.output
+    assert_no_traceback(again)
+    report = again.json()
+    assert report["failed"] == 0
+    assert report["new"] + report["unchanged"] == N_PDFS
+    assert report["new"] == N_PDFS - stored
+
+    status = run.status()
+    assert status["consistent"] is True
+    assert status["documents"]["ok"] == N_PDFS
+    assert status["index"]["documents"] == N_PDFS
+    assert {r[0] for r in read_db(home, "SELECT id FROM documents WHERE status = 'ok'")} == expected
+    assert len(run.search_ids("upphandlas", limit=100)) == N_PDFS

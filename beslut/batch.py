@@ -11,6 +11,7 @@ from pathlib import Path
 from beslut.errors import InputError
 from corpus import Corpus
 from index import SearchIndex
+from ingest.ocr_runner import OcrRunner
 from ingest.pipeline import process
 from ingest.source import read_source, stat_source
 
@@ -45,20 +46,25 @@ class IngestReport:
 
 
 class IngestJob:
-    def __init__(self, corpus: Corpus, index: SearchIndex, *, debug: bool = False):
+    def __init__(self, corpus: Corpus, index: SearchIndex, *, ocr: OcrRunner | None = None,
+                 debug: bool = False):
         self.corpus = corpus
         self.index = index
+        self.ocr = ocr  # None: no page is OCR'd
         self.debug = debug
         self.report = IngestReport()
         self._unsynced = 0
         self._last_sync = time.monotonic()
 
-    def run(self, items, on_item: Callable[[Path | InputError], None] | None = None) -> IngestReport:
+    def run(self, items, on_item: Callable[[Path | InputError], None] | None = None,
+            before_item: Callable[[Path | InputError], None] | None = None) -> IngestReport:
         """items: what ingest.walk.walk yields. Interrupting leaves store and index
         consistent: what was stored is indexed, the rest is done by the next run."""
         sync_index(self.corpus, self.index)  # finish what a crashed run left
         try:
             for item in items:
+                if before_item:
+                    before_item(item)
                 outcome = self.ingest_one(item)
                 self.report.counts[outcome] += 1
                 if outcome in ("new", "updated", "moved"):
@@ -83,7 +89,7 @@ class IngestJob:
             source = read_source(Path(path))
             if self.corpus.status_of(source.sha256) == "ok":
                 return self._known_content(path, source, state)
-            doc = process(source)
+            doc = process(source, self.ocr)
             self.corpus.save(doc)
             return "updated" if state and state.doc_id else "new"
         except InputError as err:

@@ -44,6 +44,34 @@ class App:
 pass_app = click.make_pass_decorator(App)
 
 
+def ocr_options(command):
+    """--ocr, --ocr-lang, --jobs and --dpi, shared by ingest and inspect."""
+    from ingest.options import OCR_MODES
+
+    command = click.option("--dpi", default=300, show_default=True, type=click.IntRange(70, 1200),
+                           help="Resolution PDF pages are rendered at for OCR.")(command)
+    command = click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+                           help="OCR processes (default: the number of cores).")(command)
+    command = click.option("--ocr-lang", default="swe", show_default=True,
+                           help="Tesseract language(s), e.g. swe or swe+eng.")(command)
+    command = click.option("--ocr", "ocr_mode", type=click.Choice(OCR_MODES), default="auto",
+                           show_default=True,
+                           help="auto: OCR pages without a usable text layer; always: every page; "
+                                "never: none.")(command)
+    return command
+
+
+def _ocr_runner(ocr_mode, ocr_lang, jobs, dpi, on_page=None):
+    from ingest.ocr_runner import OcrRunner, default_jobs
+    from ingest.options import OcrOptions
+
+    runner = OcrRunner(OcrOptions(mode=ocr_mode, lang=ocr_lang, jobs=jobs or default_jobs(), dpi=dpi),
+                       on_page=on_page)
+    if ocr_mode == "always":
+        runner.ensure_available()  # fail before any work rather than on every file
+    return runner
+
+
 def _echo_json(data) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
@@ -68,29 +96,29 @@ def cli(ctx, home, debug):
 @cli.command("ingest")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@ocr_options
 @pass_app
-def ingest_command(app: App, paths, as_json):
-    """Read files and folders (recursively) into the archive.
+def ingest_command(app: App, paths, as_json, ocr_mode, ocr_lang, jobs, dpi):
+    """Read files and folders (recursively) into the archive: PDFs, images
+    (PNG, JPEG, TIFF) and text files.
 
     Unchanged files are skipped; changed files replace their old version.
+    Pages without a usable text layer are OCR'd with Tesseract's Swedish model.
     Exits 1 if any file failed.
     """
     from ingest.walk import walk
     from .batch import IngestJob
+    from .progress import IngestProgress
 
     items = list(walk(paths))
-    job = IngestJob(app.corpus, app.index, debug=app.debug)
-    show_bar = _is_terminal(sys.stderr) and not as_json
+    progress = IngestProgress(len(items), visible=_is_terminal(sys.stderr) and not as_json)
+    runner = _ocr_runner(ocr_mode, ocr_lang, jobs, dpi, on_page=progress.ocr_page)
+    job = IngestJob(app.corpus, app.index, ocr=runner, debug=app.debug)
     try:
-        with click.progressbar(length=len(items), label="Ingesting", file=sys.stderr,
-                               show_pos=True, hidden=not show_bar,
-                               item_show_func=lambda item: _short(item) if item else None) as bar:
-            def advance(item):
-                bar.update(1, current_item=item)
-            report = job.run(items, on_item=advance)
+        with runner, progress:
+            report = job.run(items, on_item=progress.advance, before_item=progress.start)
     except KeyboardInterrupt:
-        done = job.report
-        click.echo(f"Interrupted after {done.files} of {len(items)} files; what was stored is "
+        click.echo(f"Interrupted after {job.report.files} of {len(items)} files; what was stored is "
                    f"indexed. Run the same command again to finish.", err=True)
         sys.exit(130)
     if as_json:
@@ -100,11 +128,6 @@ def ingest_command(app: App, paths, as_json):
             click.echo(f"failed: {path}: {reason}", err=True)
         click.echo(report.summary())
     sys.exit(1 if report.failures else 0)
-
-
-def _short(item) -> str:
-    name = getattr(item, "name", None) or Path(str(getattr(item, "path", item))).name
-    return name if len(name) <= 40 else name[:37] + "..."
 
 
 @cli.command("search")
@@ -143,13 +166,15 @@ def show_command(app: App, doc_id, as_json):
 @cli.command("inspect")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@ocr_options
 @pass_app
-def inspect_command(app: App, file, as_json):
+def inspect_command(app: App, file, as_json, ocr_mode, ocr_lang, jobs, dpi):
     """Run the ingest pipeline on one file without storing it."""
     from ingest.pipeline import ingest_file
     from search.present import document_dict, document_text
 
-    data = document_dict(ingest_file(file))
+    with _ocr_runner(ocr_mode, ocr_lang, jobs, dpi) as runner:
+        data = document_dict(ingest_file(file, runner))
     if as_json:
         _echo_json(data)
     else:

@@ -21,6 +21,13 @@ class InputError(BeslutError):
         self.size = size
         super().__init__(f"{self.path}: {reason}")
 
+    def __reduce__(self):  # errors travel back from OCR worker processes
+        return (_input_error, (self.path, self.reason, self.doc_id, self.size))
+
+
+def _input_error(path, reason, doc_id, size) -> InputError:
+    return InputError(path, reason, doc_id=doc_id, size=size)
+
 
 class StoreError(BeslutError):
     """The corpus store cannot be opened or written."""

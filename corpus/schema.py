@@ -1,13 +1,13 @@
 """The store's tables. The store is the source of truth; the index is rebuilt from it."""
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
     id               TEXT PRIMARY KEY,        -- SHA-256 of the file's bytes
     status           TEXT NOT NULL CHECK (status IN ('ok', 'failed')),
     reason           TEXT,                    -- why it failed
-    kind             TEXT,                    -- pdf | text
+    kind             TEXT,                    -- pdf | image | text
     size             INTEGER NOT NULL,
     mtime_ns         INTEGER,
     last_path        TEXT,                    -- where it was last seen
@@ -28,6 +28,7 @@ CREATE TABLE IF NOT EXISTS pages (
     doc_id  TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     number  INTEGER NOT NULL,
     source  TEXT NOT NULL,                    -- text-layer | text-file | ocr | re-ocr
+    reason  TEXT NOT NULL DEFAULT '',         -- why the text came from there
     chars   INTEGER NOT NULL,
     scores  TEXT NOT NULL DEFAULT '{}',       -- JSON: what decided the source
     PRIMARY KEY (doc_id, number)
@@ -59,3 +60,11 @@ CREATE TABLE IF NOT EXISTS meta (
     value TEXT NOT NULL
 );
 """
+
+
+def migrate(db) -> None:
+    """Bring a store made by an earlier version up to this schema."""
+    page_columns = {row[1] for row in db.execute("PRAGMA table_info(pages)")}
+    if "reason" not in page_columns:  # schema 1 -> 2
+        db.execute("ALTER TABLE pages ADD COLUMN reason TEXT NOT NULL DEFAULT ''")
+    db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))

@@ -11,7 +11,7 @@ from beslut.errors import NotFound, StoreError
 from ingest.document import PIPELINE_VERSION, Document
 
 from .records import OutboxEntry, PathState, StoredDocument
-from .schema import SCHEMA, SCHEMA_VERSION
+from .schema import SCHEMA, migrate
 
 DB_NAME = "corpus.sqlite3"
 
@@ -34,8 +34,8 @@ class Corpus:
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self.db.executescript(SCHEMA)  # idempotent: CREATE ... IF NOT EXISTS
-            self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
-                            (str(SCHEMA_VERSION),))
+            with self.transaction():
+                migrate(self.db)
         except sqlite3.DatabaseError as err:
             raise StoreError(f"cannot open the corpus store {self.path}: {err}") from None
 
@@ -86,8 +86,9 @@ class Corpus:
                  doc.pipeline_version, now, now))
             db.execute("DELETE FROM pages WHERE doc_id = ?", (doc.id,))
             db.executemany(
-                "INSERT INTO pages (doc_id, number, source, chars, scores) VALUES (?, ?, ?, ?, ?)",
-                [(doc.id, p.number, p.source, len(p.text), json.dumps(p.scores)) for p in doc.pages])
+                "INSERT INTO pages (doc_id, number, source, reason, chars, scores) VALUES (?, ?, ?, ?, ?, ?)",
+                [(doc.id, p.number, p.source, p.reason, len(p.text), json.dumps(p.scores))
+                 for p in doc.pages])
             self._set_path(doc.path, doc.id, doc.size, doc.mtime_ns, "ok", None, now)
             self._queue(doc.id, "upsert")
             if previous and previous != doc.id:
@@ -204,8 +205,8 @@ class Corpus:
             return None
         pages = ()
         if with_pages:
-            pages = [{"number": p["number"], "source": p["source"], "chars": p["chars"],
-                      "scores": json.loads(p["scores"])}
+            pages = [{"number": p["number"], "source": p["source"], "reason": p["reason"],
+                      "chars": p["chars"], "scores": json.loads(p["scores"])}
                      for p in self.db.execute("SELECT * FROM pages WHERE doc_id = ? ORDER BY number",
                                               (doc_id,))]
         return StoredDocument.from_row(row, self.paths_of(doc_id), pages)

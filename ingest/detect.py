@@ -11,7 +11,13 @@ EXTENSION_KINDS = {
     ".pdf": "pdf",
     ".txt": "text",
     ".text": "text",
+    ".png": "image",
+    ".jpg": "image",
+    ".jpeg": "image",
+    ".tif": "image",
+    ".tiff": "image",
 }
+CONTENT_KINDS = {"pdf": "pdf", "text": "text", "png": "image", "jpeg": "image", "tiff": "image"}
 SUPPORTED = ", ".join(sorted(EXTENSION_KINDS))
 
 
@@ -53,7 +59,7 @@ CONTENT_NAMES = {
 
 
 def detect_kind(source: SourceFile) -> tuple[str, list[str]]:
-    """Return the kind to read the file as ("pdf" or "text") and any warnings.
+    """Return the kind to read the file as ("pdf", "image" or "text") and any warnings.
 
     A file whose name and content disagree is read by its content when the
     content is something beslut reads, with a warning; otherwise it fails.
@@ -66,10 +72,14 @@ def detect_kind(source: SourceFile) -> tuple[str, list[str]]:
         what = f"'{suffix}'" if suffix else "a file without extension"
         raise InputError(path, f"unsupported file type {what} (beslut reads {SUPPORTED})",
                          size=source.size)
-    if content == expected:
+    kind = CONTENT_KINDS.get(content)
+    if kind == expected:
         return expected, []
-    if content == "pdf":
-        return "pdf", [f"named {suffix} but is a PDF; read as PDF"]
+    if kind in ("pdf", "image"):
+        return kind, [f"named {suffix} but is {CONTENT_NAMES[content]}; read as such"]
+    if expected == "image":
+        raise InputError(path, f"not an image: the file is {CONTENT_NAMES[content]}",
+                         doc_id=source.sha256, size=source.size)
     if expected == "pdf":
         raise InputError(path, f"not a PDF: the file is {CONTENT_NAMES[content]}",
                          doc_id=source.sha256, size=source.size)

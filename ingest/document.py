@@ -6,7 +6,7 @@ from typing import Any
 
 # Bump when a change to ingest would give different text or metadata for the
 # same bytes; stored documents remember the version that made them.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 
 UNKNOWN_TYPE = "okänd"
 
@@ -15,12 +15,13 @@ UNKNOWN_TYPE = "okänd"
 class Page:
     number: int  # 1-based
     text: str
-    source: str  # "text-layer" | "text-file" (later: "ocr", "re-ocr")
-    scores: dict[str, Any] = field(default_factory=dict)
+    source: str  # "text-layer" | "text-file" | "ocr" | "re-ocr"
+    scores: dict[str, Any] = field(default_factory=dict)  # what decided the source
+    reason: str = ""  # why the text came from there, in words
 
     def as_dict(self) -> dict[str, Any]:
-        return {"number": self.number, "source": self.source, "chars": len(self.text),
-                "scores": dict(self.scores)}
+        return {"number": self.number, "source": self.source, "reason": self.reason,
+                "chars": len(self.text), "scores": dict(self.scores)}
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class Document:
     path: str  # where this ingest read it
     size: int
     mtime_ns: int
-    kind: str  # "pdf" | "text"
+    kind: str  # "pdf" | "image" | "text"
     pages: tuple[Page, ...] = ()
     text: str = ""  # the cleaned text, pages separated by form feeds
     doc_type: str = UNKNOWN_TYPE

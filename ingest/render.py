@@ -291,3 +291,39 @@ def _damaged(path: Path, number: int, err: Exception) -> InputError:
 
 def _one_line(err) -> str:
     return re.sub(r"\s+", " ", str(err)).strip()[:160] or type(err).__name__
+
+
+def count_image_pages(path) -> int:
+    """How many pages (TIFF frames) an image file has, from its headers."""
+    path = Path(path)
+    with _open_image(path) as image:
+        if image.format not in MULTI_PAGE_FORMATS:
+            return 1
+        try:
+            return max(1, int(getattr(image, "n_frames", 1)))
+        except DAMAGED as err:
+            raise _damaged(path, 1, err) from None
+
+
+def load_image_page(path, number: int) -> Image.Image:
+    """Page ``number`` (1-based) of an image file, as load_images gives it."""
+    path = Path(path)
+    with _open_image(path) as image:
+        if number > 1:
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    image.seek(number - 1)
+            except (EOFError, *DAMAGED) as err:
+                raise _damaged(path, number, err) from None
+        return _read_frame(image, number, path)
+
+
+def render_pdf_page(path, number: int, dpi: int = DEFAULT_DPI) -> Image.Image:
+    """Page ``number`` (1-based) of a PDF as a greyscale image."""
+    path = Path(path)
+    pdf = _open_pdf(path)
+    try:
+        return _render_page(pdf, number - 1, dpi, path)
+    finally:
+        pdf.close()

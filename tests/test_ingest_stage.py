@@ -65,7 +65,7 @@ def test_pdf_page_without_text_is_warned_about(tmp_path, make_pdf):
     doc = ingest_file(path)
     assert doc.page_count == 2
     assert doc.pages[1].text.strip() == ""
-    assert any("no text layer on 1 of 2 pages" in w for w in doc.warnings), doc.warnings
+    assert any("no text on 1 of 2 pages (2)" in w for w in doc.warnings), doc.warnings
 
 
 # ---- text files: decoding --------------------------------------------------------------

@@ -1,0 +1,35 @@
+"""The ingest progress bar: files done, and while OCR runs, its pages."""
+
+import sys
+from pathlib import Path
+
+import click
+
+
+class IngestProgress:
+    def __init__(self, files: int, *, visible: bool):
+        self.bar = click.progressbar(length=files, label="Ingesting", file=sys.stderr, show_pos=True,
+                                     hidden=not visible, item_show_func=lambda text: text)
+        self.name = ""
+
+    def __enter__(self):
+        self.bar.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self.bar.__exit__(*exc)
+
+    def start(self, item) -> None:
+        self.name = short_name(item)
+        self.bar.update(0, current_item=self.name)
+
+    def ocr_page(self, done: int, total: int) -> None:
+        self.bar.update(0, current_item=f"{self.name}: OCR page {done}/{total}")
+
+    def advance(self, item) -> None:
+        self.bar.update(1, current_item=self.name)
+
+
+def short_name(item) -> str:
+    name = Path(str(getattr(item, "path", item))).name
+    return name if len(name) <= 40 else name[:37] + "..."

@@ -21,13 +21,18 @@ class IngestProgress:
 
     def start(self, item) -> None:
         self.name = short_name(item)
-        self.bar.update(0, current_item=self.name)
+        self._show(self.name)
 
     def ocr_page(self, done: int, total: int) -> None:
-        self.bar.update(0, current_item=f"{self.name}: OCR page {done}/{total}")
+        self._show(f"{self.name}: OCR page {done}/{total}")
 
     def advance(self, item) -> None:
         self.bar.update(1, current_item=self.name)
+
+    def _show(self, text: str) -> None:
+        # click redraws only when the bar moves; a new label alone must be drawn by hand.
+        self.bar.current_item = text
+        self.bar.render_progress()
 
 
 def short_name(item) -> str:

@@ -236,3 +236,29 @@ def test_bad_images_fail_one_line_each_and_the_batch_goes_on(run, tmp_path, scan
     assert time.monotonic() - started < 600  # the bomb is refused, not decoded (no hang)
     assert run.search_ids("Värmdö"), "the good image is in"
     assert not good.exists()
+
+
+def test_the_progress_bar_counts_ocr_pages_on_a_terminal(run_process, tmp_path):
+    import pty
+    import subprocess
+
+    scan = write_image_pdf(tmp_path / "scan.pdf", [render_page_image("Beslut om förskolor."),
+                                                   render_page_image("Ärendet gäller Tyresö.")])
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(run_process.argv(["ingest", "--jobs", "1", scan]), stdin=subprocess.DEVNULL,
+                            stdout=follower, stderr=follower, env=run_process.env())
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        shown += chunk
+    assert proc.wait(timeout=120) == 0
+    os.close(leader)
+    screen = shown.decode("utf-8", "replace")
+    assert "scan.pdf: OCR page 1/2" in screen and "scan.pdf: OCR page 2/2" in screen
+    assert "1 new" in screen

@@ -150,12 +150,16 @@ def search_command(app: App, query, limit, as_json):
 @cli.command("show")
 @click.argument("doc_id")
 @click.option("--json", "as_json", is_flag=True, help="Print the document as JSON.")
+@click.option("--raw", is_flag=True, help="Print only the raw text, as extracted, before repair.")
 @pass_app
-def show_command(app: App, doc_id, as_json):
+def show_command(app: App, doc_id, as_json, raw):
     """Show a stored document: its details and text. ID may be a unique prefix."""
     from search.present import document_text, stored_document_dict
 
     doc = app.corpus.get(app.corpus.resolve_id(doc_id), with_pages=True)
+    if raw:
+        click.echo(doc.raw_text)
+        return
     data = stored_document_dict(doc)
     if as_json:
         _echo_json(data)
@@ -179,6 +183,28 @@ def inspect_command(app: App, file, as_json, ocr_mode, ocr_lang, jobs, dpi):
         _echo_json(data)
     else:
         click.echo(document_text(data))
+
+
+@cli.command("repair")
+@click.argument("file", type=click.File("r", encoding="utf-8", errors="replace"), default="-")
+@click.option("--explain", is_flag=True, help="List each change with its reason.")
+@click.option("--json", "as_json", is_flag=True, help="Print text, changes and counts as JSON.")
+def repair_command(file, explain, as_json):
+    """Repair broken Swedish in a text file (or standard input), as ingest does
+    with OCR'd text, and print the result."""
+    from ingest.repair import repair_text
+
+    result = repair_text(file.read())
+    if as_json:
+        _echo_json({"text": result.text, "damaged": result.damaged,
+                    "changes": [c.as_dict() for c in result.changes],
+                    "counts": {"changes": len(result.changes), "by_reason": result.counts()}})
+    elif explain:
+        for change in result.changes:
+            click.echo(f"{change.start}-{change.end}\t{change.before!r} -> {change.after!r}\t{change.reason}")
+        click.echo(f"{len(result.changes)} changes", err=True)
+    else:
+        click.echo(result.text, nl=False)
 
 
 @cli.command("status")

@@ -65,7 +65,8 @@ class Corpus:
         """Store a processed document, point its path at it, queue it for the index.
         The document its path held before is dropped if no other path holds it."""
         now = _now()
-        details = {"encoding": doc.encoding, "fixes": list(doc.fixes), "warnings": list(doc.warnings)}
+        details = {"encoding": doc.encoding, "fixes": list(doc.fixes), "repairs": list(doc.repairs),
+                   "warnings": list(doc.warnings)}
         with self.transaction() as db:
             previous = self._doc_at(doc.path)
             db.execute(

@@ -36,7 +36,8 @@ class Document:
     doc_type: str = UNKNOWN_TYPE
     metadata: dict[str, Any] = field(default_factory=dict)  # title, date, board, ...
     encoding: str | None = None  # for text files: the encoding that decoded them
-    fixes: tuple[dict[str, Any], ...] = ()  # what cleaning changed, and why
+    fixes: tuple[dict[str, Any], ...] = ()  # what cleaning (ftfy) changed, and why
+    repairs: tuple[dict[str, Any], ...] = ()  # what repair changed: page, start, end, before, after, reason
     warnings: tuple[str, ...] = ()
     pipeline_version: str = PIPELINE_VERSION
 

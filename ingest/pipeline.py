@@ -10,6 +10,7 @@ from .document import Document
 from .ocr_runner import OcrRunner
 from .page_sources import image_pages, pdf_pages
 from .pdf import extract_pdf_pages
+from .repair import repair
 from .source import SourceFile, read_source
 from .tag import tag
 from .text import extract_text_pages
@@ -22,7 +23,7 @@ def ingest_file(path: Path, ocr: OcrRunner | None = None) -> Document:
 
 
 def process(source: SourceFile, ocr: OcrRunner | None = None) -> Document:
-    return tag(clean(extract(source, ocr)))
+    return tag(repair(clean(extract(source, ocr))))
 
 
 def extract(source: SourceFile, ocr: OcrRunner | None = None) -> Document:

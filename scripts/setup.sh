@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 SYSTEM_PACKAGES=(
   python3 python3-venv          # Python 3.11 on Debian 12
   tesseract-ocr tesseract-ocr-swe tesseract-ocr-eng  # OCR with the Swedish model
-  hunspell-sv                   # Swedish lexicon for repair
+  hunspell-sv libhunspell-dev   # Swedish lexicon for repair, and what its Python binding builds on
+  gcc python3-dev               # to build that binding
   fonts-dejavu-core             # fonts for the sample and test PDFs
 )
 

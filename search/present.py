@@ -63,6 +63,7 @@ def stored_document_dict(doc: StoredDocument, *, with_text: bool = True) -> dict
         "path": doc.path, "paths": list(doc.paths), "kind": doc.kind, "size": doc.size,
         "mtime": _iso_time(doc.mtime_ns), "page_count": doc.page_count, "pages": list(doc.pages),
         "encoding": doc.details.get("encoding"), "fixes": doc.details.get("fixes", []),
+        "repairs": repair_summary(doc.details.get("repairs", [])),
         "warnings": doc.details.get("warnings", []), "pipeline_version": doc.pipeline_version,
         "created_at": doc.created_at, "updated_at": doc.updated_at,
     }
@@ -78,9 +79,17 @@ def document_dict(doc: Document) -> dict:
         "date": doc.date, "metadata": doc.metadata, "path": doc.path, "paths": [doc.path],
         "kind": doc.kind, "size": doc.size, "mtime": _iso_time(doc.mtime_ns),
         "page_count": doc.page_count, "pages": [p.as_dict() for p in doc.pages],
-        "encoding": doc.encoding, "fixes": list(doc.fixes), "warnings": list(doc.warnings),
+        "encoding": doc.encoding, "fixes": list(doc.fixes), "repairs": repair_summary(doc.repairs),
+        "warnings": list(doc.warnings),
         "pipeline_version": doc.pipeline_version, "text": doc.text,
     }
+
+
+def repair_summary(changes) -> dict:
+    by_reason: dict[str, int] = {}
+    for change in changes:
+        by_reason[change["reason"]] = by_reason.get(change["reason"], 0) + 1
+    return {"changes": len(changes), "by_reason": by_reason}
 
 
 def document_text(data: dict) -> str:
@@ -108,6 +117,9 @@ def document_text(data: dict) -> str:
         lines.append(f"text from: {', '.join(sources)}")
     for fix in data["fixes"]:
         lines.append(f"fixed:     page {fix['page']}: {', '.join(fix['steps'])}")
+    if data["repairs"]["changes"]:
+        reasons = ", ".join(f"{n} {r}" for r, n in sorted(data["repairs"]["by_reason"].items()))
+        lines.append(f"repaired:  {data['repairs']['changes']} words ({reasons})")
     for warning in data["warnings"]:
         lines.append(f"warning:   {warning}")
     if "text" in data:

@@ -1,0 +1,152 @@
+"""The English OCR model's character confusions on Swedish, learned from pairs.
+
+Tesseract's English model has no å, ä or ö, so it reads them as the nearest
+shapes it knows: "férutsattningar" (förutsättningar), "dldrande" (åldrande),
+"6versyn", "&r", "| uppdraget", and, most often, the bare vowel ("hogskola").
+Rather than guess that table, ``learn`` counts it from aligned (damaged, gold)
+tokens: every place where the two differ by a short substitution ("é" -> "ö",
+"a" -> "ä", "|" -> "I", "rn" -> "m"), over how often the damaged side shows
+that string at all. ``ConfusionTable`` turns the counts into P(gold | seen)
+and proposes, for a token, the corrections those substitutions allow, most
+probable first. The committed table, ingest/data/confusions.json, is made by
+``bench/repair_data.py --learn`` from the training split of its paired data.
+"""
+
+import json
+from collections import Counter
+from difflib import SequenceMatcher
+from functools import lru_cache
+from pathlib import Path
+
+DATA_PATH = Path(__file__).with_name("data") / "confusions.json"
+MAX_UNIT = 2  # the longest string a substitution replaces or writes (before widening)
+MAX_LENGTH_GAP = 2  # pairs further apart in length are not learned from
+MIN_SIMILARITY = 0.5  # nor pairs less alike than this (difflib ratio)
+MIN_COUNT = 2  # substitutions seen fewer times are dropped
+MIN_PROBABILITY = 0.001  # and so are those rarer than this, given what was seen
+MIN_RELATIVE = 1e-5  # variants this much less likely than the token itself are not proposed
+MAX_VARIANTS = 200
+
+
+def substitutions(damaged: str, gold: str) -> list[tuple[str, str]] | None:
+    """The (seen, gold) substitutions that turn ``damaged`` into ``gold``, or
+    None when the two are too different for the differences to be trusted:
+    less alike than MIN_SIMILARITY, unless they differ in one short stretch
+    ("|" and "I", "&r" and "är"). An insertion or deletion is widened by its
+    left neighbour (or right, at the start) so that every substitution has
+    something to be seen."""
+    matcher = SequenceMatcher(None, damaged, gold, autojunk=False)
+    changes = [op for op in matcher.get_opcodes() if op[0] != "equal"]
+    if len(changes) > 1 and matcher.ratio() < MIN_SIMILARITY:
+        return None
+    units = []
+    for _, i1, i2, j1, j2 in changes:
+        if i2 - i1 > MAX_UNIT or j2 - j1 > MAX_UNIT:
+            return None
+        if i1 == i2:  # gold has characters the damaged token lacks
+            if i1 > 0:
+                i1, j1 = i1 - 1, j1 - 1
+            elif i2 < len(damaged):
+                i2, j2 = i2 + 1, j2 + 1
+            else:
+                return None
+        units.append((damaged[i1:i2], gold[j1:j2]))
+    return units
+
+
+def learn(pairs, min_count: int = MIN_COUNT) -> dict:
+    """The confusion table from aligned (damaged, gold) token pairs.
+
+    Pass every aligned pair, equal ones included: they give the denominators,
+    how often each string is seen at all. Pairs with None on a side, with
+    whitespace inside, or too far apart are skipped for the substitutions.
+    Returns {"substitutions": [{"seen", "gold", "count", "seen_total"}, ...]},
+    most frequent first, ready for ``ConfusionTable`` and for JSON."""
+    pairs = [(d, g) for d, g in pairs if d is not None]
+    counts = Counter()
+    for damaged, gold in pairs:
+        if (gold is None or damaged == gold or abs(len(damaged) - len(gold)) > MAX_LENGTH_GAP
+                or any(c.isspace() for c in damaged + gold)):
+            continue
+        counts.update(substitutions(damaged, gold) or ())
+    counts = {unit: n for unit, n in counts.items() if n >= min_count}
+    lengths = {len(seen) for seen, _ in counts}
+    seen_totals = Counter()
+    for damaged, _ in pairs:
+        for size in lengths:
+            seen_totals.update(damaged[i:i + size] for i in range(len(damaged) - size + 1))
+    rules = [{"seen": seen, "gold": gold, "count": n, "seen_total": seen_totals[seen]}
+             for (seen, gold), n in counts.items()]
+    rules = [r for r in rules if r["count"] / r["seen_total"] >= MIN_PROBABILITY]
+    rules.sort(key=lambda r: (-r["count"], r["seen"], r["gold"]))
+    return {"version": 1, "pairs": len(pairs), "substitutions": rules}
+
+
+class ConfusionTable:
+    """P(gold | seen) for the learned substitutions, and the variants of a token."""
+
+    def __init__(self, table: dict):
+        self.rules: dict[str, list[tuple[str, float]]] = {}
+        for rule in table["substitutions"]:
+            probability = rule["count"] / rule["seen_total"]
+            self.rules.setdefault(rule["seen"], []).append((rule["gold"], probability))
+        # The chance a character is read right: what its substitutions leave over.
+        self.keep = {seen: max(1e-6, 1.0 - sum(p for _, p in options))
+                     for seen, options in self.rules.items() if len(seen) == 1}
+        self.longest = max(map(len, self.rules), default=1)
+        self._variants = lru_cache(maxsize=1 << 16)(self._compute)
+
+    @classmethod
+    def load(cls, path: Path | str = DATA_PATH) -> "ConfusionTable":
+        return cls(json.loads(Path(path).read_text(encoding="utf-8")))
+
+    @classmethod
+    @lru_cache(maxsize=1)
+    def default(cls) -> "ConfusionTable":
+        """The committed table, loaded once."""
+        return cls.load()
+
+    def keep_probability(self, token: str) -> float:
+        """The chance that ``token`` was read exactly as it stands."""
+        probability = 1.0
+        for char in token:
+            probability *= self.keep.get(char, 1.0)
+        return probability
+
+    def variants(self, token: str, max_changes: int = 3) -> list[tuple[str, float]]:
+        """Corrections of ``token`` by up to ``max_changes`` learned
+        substitutions, with their probability under the table (the token
+        itself excluded), most probable first."""
+        return list(self._variants(token, max_changes))
+
+    def _compute(self, token: str, max_changes: int) -> tuple[tuple[str, float], ...]:
+        edits = []  # (start, end, replacement, odds against keeping what is there)
+        for start in range(len(token)):
+            for end in range(start + 1, min(len(token), start + self.longest) + 1):
+                options = self.rules.get(token[start:end])
+                if options:
+                    kept = self.keep_probability(token[start:end])
+                    edits.extend((start, end, gold, p / kept) for gold, p in options)
+        if not edits:
+            return ()
+        base = self.keep_probability(token)
+        floor = MIN_RELATIVE
+        found: dict[str, float] = {}
+
+        def extend(first: int, position: int, odds: float, parts: list[str], changes: int):
+            for k in range(first, len(edits)):
+                start, end, gold, factor = edits[k]
+                if start < position or odds * factor < floor:
+                    continue
+                pieces = parts + [token[position:start], gold]
+                new_odds = odds * factor
+                text = "".join(pieces) + token[end:]
+                if new_odds > found.get(text, 0.0):
+                    found[text] = new_odds
+                if changes + 1 < max_changes:
+                    extend(k + 1, end, new_odds, pieces, changes + 1)
+
+        extend(0, 0, 1.0, [], 0)
+        found.pop(token, None)
+        ranked = sorted(found.items(), key=lambda item: (-item[1], item[0]))[:MAX_VARIANTS]
+        return tuple((text, base * odds) for text, odds in ranked)

@@ -29,7 +29,7 @@ from functools import lru_cache
 import ftfy
 
 from .document import Document
-from .lexicon import Lexicon, default_lexicon
+from .lexicon import KNOWN_WORD_ZIPF, Lexicon, default_lexicon
 from .quality import DAMAGE
 
 # A word: letters and digits, with the characters English-model OCR puts for
@@ -51,6 +51,8 @@ DAMAGED_TEXT = 0.01
 # probability) a confusable word must be to replace a valid one.
 ZIPF_WEIGHT = 1.0
 REAL_WORD_MARGIN = 2.0
+LN10 = math.log(10)
+MAX_REMEMBERED = 200_000
 # Words that follow the preposition "i" and hardly ever a number: before them a
 # lone "1" is "i" ("1 en strategisk", "1 enlighet med").
 FOLLOWS_I = frozenset("en ett denna detta dessa min mitt mina sin sitt sina vår vårt våra er ert "
@@ -87,7 +89,7 @@ class _Context:
     index: int
     damaged: bool
     lexicon: Lexicon
-    table: object
+    readings: "_Readings"
 
     @property
     def token(self) -> str:
@@ -106,10 +108,11 @@ def repair_text(text: str, lexicon: Lexicon | None = None, table=None) -> Repair
     table = table or default_table()
     protected = [m.span() for m in PROTECTED_SPAN.finditer(text)]
     tokens = [m for m in TOKEN.finditer(text) if not _inside(m.span(), protected)]
-    damaged = is_damaged(tokens, lexicon)
+    readings = _readings_for(lexicon, table)
+    damaged = is_damaged([m.group() for m in tokens], readings)
     changes = []
     for index, match in enumerate(tokens):
-        context = _Context(text, tokens, index, damaged, lexicon, table)
+        context = _Context(text, tokens, index, damaged, lexicon, readings)
         for fix in FIXES:
             found = fix(context)
             if found:
@@ -152,7 +155,7 @@ def fix_line_break_hyphen(c: _Context):
     joined = head + tail
     if c.lexicon.knows(joined):
         return joined, "hyphenation"
-    repaired = _best_reading(joined, c)
+    repaired = c.readings.unknown(joined)
     if repaired:
         return repaired, "hyphenation"
     if ABBREVIATION.match(head) or tail[:1].isupper():
@@ -194,26 +197,15 @@ def fix_protected(c: _Context):
 
 
 def fix_unknown_word(c: _Context):
-    token = c.token
-    if c.lexicon.knows(token) or len(token) < 2:
-        return None
-    best = _best_reading(token, c)
-    return (best, _reason(token, best)) if best else None
+    best = c.readings.unknown(c.token)
+    return (best, _reason(c.token, best)) if best else None
 
 
 def fix_real_word(c: _Context):
-    token = c.token
-    if not c.damaged or not token.isalpha():
+    if not c.damaged:
         return None
-    own = _score(token, c.table.keep_probability(token.lower()), c.lexicon)
-    best, best_score = None, own + REAL_WORD_MARGIN
-    for candidate, probability in c.table.variants(token.lower()):
-        if candidate == token.lower() or not c.lexicon.knows(candidate):
-            continue
-        score = _score(candidate, probability, c.lexicon)
-        if score > best_score:
-            best, best_score = candidate, score
-    return (_match_case(token, best), _reason(token, best)) if best else None
+    best = c.readings.real_word(c.token)
+    return (best, _reason(c.token, best)) if best else None
 
 
 FIXES = (fix_mojibake, fix_line_break_hyphen, fix_lone_i, fix_bullet, fix_protected,
@@ -222,33 +214,76 @@ FIXES = (fix_mojibake, fix_line_break_hyphen, fix_lone_i, fix_bullet, fix_protec
 
 # ---- helpers -------------------------------------------------------------------------------
 
-def is_damaged(tokens: list[re.Match], lexicon: Lexicon) -> bool:
-    words = [m.group() for m in tokens if len(m.group()) >= 2]
-    if not words:
+def is_damaged(words: list[str], readings: "_Readings") -> bool:
+    """Does the text show English-model OCR damage? Marks like "é" inside words,
+    or unknown words with a Swedish reading ("hogskola"), in one word of a hundred."""
+    counted = [w for w in words if len(w) >= 2]
+    if not counted:
         return False
-    marked = sum(1 for w in words if DAMAGE.search(w))
-    stripped = sum(1 for w in words if w.isascii() and w.isalpha() and not lexicon.knows(w)
-                   and _has_swedish_reading(w.lower(), lexicon))
-    return (marked + stripped) / len(words) >= DAMAGED_TEXT
+    suspicious = sum(1 for w in counted if DAMAGE.search(w) or readings.unknown(w))
+    return suspicious / len(counted) >= DAMAGED_TEXT
 
 
-def _has_swedish_reading(word: str, lexicon: Lexicon) -> bool:
-    return any(lexicon.knows(candidate) for candidate, _ in default_table().variants(word))
+@lru_cache(maxsize=4)
+def _readings_for(lexicon: Lexicon, table) -> "_Readings":
+    return _Readings(lexicon, table)
 
 
-def _best_reading(token: str, c: _Context) -> str | None:
-    best, best_score = None, -math.inf
-    for candidate, probability in c.table.variants(token.lower()):
-        if candidate == token.lower() or not c.lexicon.knows(candidate):
-            continue
-        score = _score(candidate, probability, c.lexicon)
-        if score > best_score:
-            best, best_score = candidate, score
-    return _match_case(token, best) if best else None
+class _Readings:
+    """The context-free readings of words, each worked out once and remembered
+    (up to MAX_REMEMBERED words) across texts."""
 
+    def __init__(self, lexicon: Lexicon, table):
+        self.lexicon = lexicon
+        self.table = table
+        self._unknown: dict[str, str | None] = {}
+        self._real: dict[str, str | None] = {}
 
-def _score(word: str, probability: float, lexicon: Lexicon) -> float:
-    return math.log(max(probability, 1e-12)) + ZIPF_WEIGHT * math.log(10) * lexicon.zipf(word)
+    def unknown(self, token: str) -> str | None:
+        """The likeliest Swedish reading of a word outside the lexicon, if any."""
+        if token not in self._unknown:
+            if len(self._unknown) > MAX_REMEMBERED:
+                self._unknown.clear()
+            known = len(token) < 2 or self.lexicon.knows(token) or bool(NUMBER.match(token))
+            self._unknown[token] = None if known else self._best(token, floor=-math.inf)
+        return self._unknown[token]
+
+    def real_word(self, token: str) -> str | None:
+        """A far likelier word than this valid one under the confusion table."""
+        if token not in self._real:
+            if len(self._real) > MAX_REMEMBERED:
+                self._real.clear()
+            best = None
+            if token.isalpha():
+                own = self._score(token.lower(), self.table.keep_probability(token.lower()))
+                best = self._best(token, floor=own + REAL_WORD_MARGIN, common_only=True)
+            self._real[token] = best
+        return self._real[token]
+
+    def _best(self, token: str, floor: float, common_only: bool = False) -> str | None:
+        """The best-scoring known variant above floor. Variants come most probable
+        first, so once even a rare known word could not beat the best so far,
+        the rest need no (slower) hunspell look-up."""
+        lower = token.lower()
+        best, best_score = None, floor
+        frequencies = self.lexicon.frequencies
+        rare_bonus = ZIPF_WEIGHT * LN10 * KNOWN_WORD_ZIPF
+        for candidate, probability in self.table.variants(lower):
+            channel = math.log(max(probability, 1e-12))
+            if candidate in frequencies:
+                score = channel + ZIPF_WEIGHT * LN10 * self.lexicon.zipf(candidate)
+            elif common_only or channel + rare_bonus <= best_score:
+                continue
+            elif self.lexicon.knows(candidate):
+                score = channel + rare_bonus
+            else:
+                continue
+            if score > best_score:
+                best, best_score = candidate, score
+        return _match_case(token, best) if best else None
+
+    def _score(self, word: str, probability: float) -> float:
+        return math.log(max(probability, 1e-12)) + ZIPF_WEIGHT * LN10 * self.lexicon.zipf(word)
 
 
 def _ends_sentence(c: _Context) -> bool:

@@ -33,8 +33,9 @@ from .lexicon import KNOWN_WORD_ZIPF, Lexicon, default_lexicon
 from .quality import DAMAGE
 
 # A word: letters and digits, with the characters English-model OCR puts for
-# Swedish letters; optionally broken by a hyphen at a line end.
-_PART = r"(?:[^\W_]|[&|¢])+"
+# Swedish letters, and the second halves of mis-decoded ones ("fÃ¶r", "pÃ¥",
+# "Ã¤r"); optionally broken by a hyphen at a line end.
+_PART = r"(?:[^\W_]|[&|¢\u00a4\u00a5\u00b6])+"
 TOKEN = re.compile(rf"{_PART}(?:-[ \t]*\n[ \t]*{_PART})?")
 PROTECTED_SPAN = re.compile(
     r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b\w+\.(?:se|nu|com|org|eu)\b", re.IGNORECASE)

@@ -587,7 +587,6 @@ def measure_big(dpi: int) -> dict:
             out, err = process.communicate()
             sampler.stop.set()
             sampler.join()
-        largest_child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
         if process.returncode != 0:
             raise SystemExit(f"beslut ingest failed ({process.returncode}): {out}{err}")
         (doc,) = stored(home).values()
@@ -611,8 +610,6 @@ def measure_big(dpi: int) -> dict:
         # No sample misses these: the main process, both workers and both their
         # tesseracts each at their own peak, at once.
         "bound_tree_rss": sampler.hwm["main"] + JOBS * (sampler.hwm["workers"] + sampler.hwm["tesseract"]),
-        # getrusage: the largest single descendant, even at a peak in its last 0.2 s.
-        "largest_process_maxrss": largest_child,
         "aim_bytes": BIG_AIM_BYTES, "aim_met": sampler.peak_rss < BIG_AIM_BYTES,
         "page_sources": dict(Counter(source for _, source, _ in pages)),
         "orientation_pages": orientation_pages(pages),
@@ -949,8 +946,7 @@ def print_report(result: dict, out) -> None:
             f"{count.get('tesseract', 0)} tesseract runs {_mb(hwm.get('tesseract', 0))} "
             f"(kernel high-water marks)")
         say(f"  all at their peak at once {_mb(big['bound_tree_rss'])}  (main + {JOBS} x (worker + "
-            f"tesseract): a bound no sampling can miss); largest single process by getrusage "
-            f"{_mb(big['largest_process_maxrss'])}")
+            f"tesseract): a bound no sampling can miss)")
         say(f"  time {big['seconds']:.1f} s = {big['pages_per_minute']:.1f} pages/min "
             f"(child CPU {big['child_cpu_seconds']:.0f} s, other programs' CPU "
             f"{big['others_cpu_seconds']:.0f} s); {big['stored_pages']} pages stored ("

@@ -127,8 +127,8 @@ def repair_text(text: str, lexicon: Lexicon | None = None, table=None) -> Repair
 def repair(doc: Document, lexicon: Lexicon | None = None) -> Document:
     """Repair the pages whose text was not read again by Swedish OCR."""
     texts, changes = [], []
-    for page in doc.pages:
-        page_text = doc.text.split("\f")[page.number - 1] if doc.text else page.text
+    cleaned = doc.text.split("\f") if doc.text else [page.text for page in doc.pages]
+    for page, page_text in zip(doc.pages, cleaned):
         if page.source in ("ocr", "re-ocr"):
             texts.append(page_text)
             continue

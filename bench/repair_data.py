@@ -53,7 +53,8 @@ key}; ``drawn`` is the text as drawn, line-end hyphens included.
 
     .venv/bin/python bench/repair_data.py            # build (or reuse) the pairs, print a summary
     .venv/bin/python bench/repair_data.py --stats    # summary, per-class counts, seed comparison
-    .venv/bin/python bench/repair_data.py --learn    # write ingest/data/confusions.json (training split)
+    .venv/bin/python bench/repair_data.py --learn    # write ingest/data/confusions.json and
+                                                     # ingest/data/context.json.gz (training split)
 
 Also importable: ``align`` (token alignment) and ``classify`` (error classes),
 which bench/repair_eval.py uses.
@@ -89,6 +90,10 @@ REAL_OCR_SEEDS = ("001", "004")
 OUT_DIR = REPO / "bench" / "out" / "repair-pairs-v1"
 PAIRS_PATH = OUT_DIR / "pairs.jsonl"
 CONFUSIONS_PATH = REPO / "ingest" / "data" / "confusions.json"
+CONTEXT_PATH = REPO / "ingest" / "data" / "context.json.gz"
+CONTEXT_TEXTS_DIR = REPO / "bench" / "context_texts"
+CONTEXT_PREFIX = "ctx_"
+FONTS = {"sans": scanned.FONT_PATH, "serif": scanned.FONT_PATH.with_name("DejaVuSerif.ttf")}
 
 GENERATOR_VERSION = 1  # bump when pages would come out differently
 DPI = 300
@@ -116,15 +121,28 @@ def stable_fraction(*parts) -> float:
 
 
 def split_of(doc: str) -> str:
+    if doc.startswith(CONTEXT_PREFIX):
+        return "train"
     return "heldout" if stable_fraction(SPLIT_SALT, doc) < HELDOUT_SHARE else "train"
+
+
+def font_of(doc: str) -> str:
+    """The font a document is drawn in: DejaVu Sans, or for half of the context
+    texts (by hash) DejaVu Serif, whose shapes the OCR confuses differently."""
+    if doc.startswith(CONTEXT_PREFIX) and stable_fraction("beslut-repair-font-v1", doc) < 0.5:
+        return "serif"
+    return "sans"
 
 
 # ---- the clean texts -------------------------------------------------------------
 
 def clean_texts() -> dict[str, str]:
-    """Every gold document by name: the corpus texts, the clean seeds, the genre texts."""
+    """Every gold document by name: the corpus texts, the clean seeds, the genre
+    texts and the context texts (doc = "ctx_" + file stem, always training)."""
     texts = {path.stem: path.read_text(encoding="utf-8")
              for path in sorted(CORPUS_DIR.glob("*.txt"))}
+    texts.update({CONTEXT_PREFIX + path.stem: path.read_text(encoding="utf-8")
+                  for path in sorted(CONTEXT_TEXTS_DIR.glob("*.txt"))})
     for prefix in CLEAN_SEEDS:
         (path,) = SEEDS_DIR.glob(f"{prefix}_*.txt")
         texts[f"seed{prefix}"] = path.read_text(encoding="utf-8")
@@ -178,10 +196,10 @@ def hard_points(word: str) -> list[int]:
             if word[i] == "-" and word[i - 1].isalnum() and word[i + 1].isalnum()]
 
 
-def layout(text: str, *, hyphenate: bool, dpi: int = DPI) -> list[Page]:
+def layout(text: str, *, hyphenate: bool, dpi: int = DPI, font: str = "sans") -> list[Page]:
     """The text on pages of tests.scanned's geometry, lines broken at spaces,
     after hyphens inside words and (``hyphenate``) inside long words."""
-    font = scanned._font(dpi)
+    font = scanned._font(dpi, FONTS[font])
     width = scanned._page_size(dpi)[0] - 2 * scanned._margin(dpi)
     per_page = scanned._lines_per_page(dpi)
     zone = HYPHENATION_ZONE * width
@@ -259,16 +277,19 @@ def tesseract_version() -> str:
     return (done.stdout or done.stderr).splitlines()[0].strip()
 
 
-def page_key(drawn: str, skew: float, seed: int, version: str) -> str:
-    settings = json.dumps([GENERATOR_VERSION, DPI, NOISE, skew, seed, version, drawn],
-                          ensure_ascii=False)
+def page_key(drawn: str, skew: float, seed: int, version: str, font: str = "sans") -> str:
+    settings = [GENERATOR_VERSION, DPI, NOISE, skew, seed, version, drawn]
+    if font != "sans":  # keys of pages in the first font stay as they were
+        settings.append(font)
+    settings = json.dumps(settings, ensure_ascii=False)
     return hashlib.sha256(settings.encode("utf-8")).hexdigest()[:20]
 
 
-def ocr_page(job: tuple[str, str, float, int]) -> tuple[str, str]:
+def ocr_page(job: tuple[str, str, float, int, str]) -> tuple[str, str]:
     """Draw one page and read it with the English model: (key, text)."""
-    key, drawn, skew, seed = job
-    image = scanned.render_page_image(drawn, dpi=DPI, skew_degrees=skew, noise=NOISE, seed=seed)
+    key, drawn, skew, seed, font = job
+    image = scanned.render_page_image(drawn, dpi=DPI, skew_degrees=skew, noise=NOISE, seed=seed,
+                                      font_path=FONTS[font])
     with tempfile.TemporaryDirectory(prefix="beslut-repair-") as tmp:
         png = Path(tmp) / "page.png"
         image.save(png, dpi=(DPI, DPI))
@@ -293,15 +314,15 @@ def build(jobs: int = JOBS, force: bool = False) -> list[dict]:
     cached = {} if force else {r["key"]: r["damaged"] for r in read_pairs() if r.get("key")}
     records, todo = [], {}
     for doc, text in clean_texts().items():
-        split = split_of(doc)
-        for number, page in enumerate(layout(text, hyphenate=hyphenates(doc)), start=1):
+        split, font = split_of(doc), font_of(doc)
+        for number, page in enumerate(layout(text, hyphenate=hyphenates(doc), font=font), start=1):
             skew, seed = page_settings(doc, number)
-            key = page_key(page.drawn, skew, seed, version)
+            key = page_key(page.drawn, skew, seed, version, font)
             records.append({"doc": doc, "page": number, "split": split, "kind": "ocr",
                             "gold": page.gold, "damaged": cached.get(key), "drawn": page.drawn,
-                            "skew": skew, "seed": seed, "key": key})
+                            "skew": skew, "seed": seed, "font": font, "key": key})
             if key not in cached:
-                todo[key] = (key, page.drawn, skew, seed)
+                todo[key] = (key, page.drawn, skew, seed, font)
             if number == 1:
                 flavour = MOJIBAKE_FLAVOURS[int(stable_fraction("beslut-repair-mojibake-v1", doc)
                                                 * len(MOJIBAKE_FLAVOURS))]
@@ -353,7 +374,8 @@ def _current(records: list[dict]) -> bool:
         return False
     have = {(r["doc"], r["page"], r["gold"]) for r in records if r["kind"] == "ocr"}
     want = {(doc, number, page.gold) for doc, text in clean_texts().items()
-            for number, page in enumerate(layout(text, hyphenate=hyphenates(doc)), start=1)}
+            for number, page in enumerate(layout(text, hyphenate=hyphenates(doc), font=font_of(doc)),
+                                          start=1)}
     return have == want
 
 
@@ -574,6 +596,32 @@ def learn_table(path: Path = CONFUSIONS_PATH) -> dict:
     return table
 
 
+def context_sources() -> dict[str, str]:
+    """The clean texts the context model learns from: the training split, that
+    is bench/context_texts/ and the training documents of the other sources."""
+    return {doc: text for doc, text in clean_texts().items() if split_of(doc) == "train"}
+
+
+def learn_context(path: Path = CONTEXT_PATH) -> dict:
+    """Count the words and word pairs of the context sources and write them."""
+    import gzip
+
+    from ingest.context import learn
+
+    sources = context_sources()
+    counts = learn(flat(text) for text in sources.values())
+    counts["source"] = {"generated_by": "bench/repair_data.py --learn",
+                        "texts": len(sources),
+                        "context_texts": sum(1 for name in sources if name.startswith(CONTEXT_PREFIX)),
+                        "training_documents": sum(1 for name in sources
+                                                  if not name.startswith(CONTEXT_PREFIX))}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # mtime=0: the same counts give the same bytes
+    with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as handle:
+        handle.write(json.dumps(counts, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    return counts
+
+
 def _table_json(table: dict) -> str:
     """The table as JSON with one substitution a line, so that a relearned table diffs well."""
     rules = ",\n".join("  " + json.dumps(rule, ensure_ascii=False) for rule in table["substitutions"])
@@ -670,6 +718,11 @@ def main() -> None:
         for rule in table["substitutions"][:30]:
             print(f"  {rule['seen']!r:>8} -> {rule['gold']!r:<6} {rule['count']:6} "
                   f"of {rule['seen_total']:7}  P = {rule['count'] / rule['seen_total']:.4f}")
+        counts = learn_context()
+        print(f"\nwrote {CONTEXT_PATH.relative_to(REPO)}: {counts['tokens']:,} words "
+              f"({len(counts['unigrams']):,} distinct, {len(counts['bigrams']):,} pairs) from "
+              f"{counts['source']['context_texts']} context texts and "
+              f"{counts['source']['training_documents']} training documents")
 
 
 if __name__ == "__main__":

@@ -208,7 +208,7 @@ def score_pages(records: list[dict], system) -> dict:
                                   sorted(reasons.items(), key=lambda item: -item[1]["changes"])},
                     "position_mismatches": contract["position_mismatch"],
                     "pages_where_changes_do_not_give_text": contract["text_mismatch"]},
-        "examples": {kind: [list(e) for e in found[:25]] for kind, found in examples.items()},
+        "examples": {kind: [list(e) for e in found] for kind, found in examples.items()},
     }
     return result
 
@@ -329,6 +329,47 @@ def real_seeds(system) -> dict:
     return out
 
 
+# ---- tuning without the held-out split ------------------------------------------------
+
+def cross_validate() -> dict:
+    """Leave one training document out: score each training document's pages
+    with a context model learned from the context texts and the other training
+    documents, so that the training split gives honest figures for tuning
+    (a model learned from the very text it repairs would flatter it)."""
+    import repair_data as rd
+    from ingest.context import ContextModel, learn
+    from ingest.lexicon import default_lexicon
+    from ingest.repair import _readings_for, default_table
+
+    lexicon = default_lexicon()
+    readings = _readings_for(lexicon, default_table())
+    saved = readings.context
+    sources = rd.context_sources()
+    records = rd.load_pairs("train", "ocr")
+    totals = Counter()
+    examples = defaultdict(list)
+    try:
+        for doc in sorted({r["doc"] for r in records}):
+            counts = learn(rd.flat(text) for name, text in sources.items() if name != doc)
+            readings.context = ContextModel(counts, lexicon)
+            readings._real.clear()
+            result = score_pages([r for r in records if r["doc"] == doc], Repair())
+            for key in ("gold_tokens", "damaged_tokens", "fixed_tokens", "correct_tokens",
+                        "broken_tokens"):
+                totals[key] += result[key]
+            totals["errors_after"] += result["token_error_after"] * result["gold_tokens"]
+            for kind, found in result["examples"].items():
+                examples[kind] += found
+    finally:
+        readings.context = saved
+        readings._real.clear()
+    return {"documents": len({r["doc"] for r in records}), **totals,
+            "token_error_after": totals["errors_after"] / totals["gold_tokens"],
+            "fixed": totals["fixed_tokens"] / totals["damaged_tokens"],
+            "broken": totals["broken_tokens"] / totals["correct_tokens"],
+            "examples": dict(examples)}
+
+
 # ---- the report ------------------------------------------------------------------------
 
 def evaluate(split: str, identity: bool, rounds: int = 3) -> dict:
@@ -445,10 +486,25 @@ def main() -> None:
     parser.add_argument("--identity", action="store_true", help="evaluate a repair that changes nothing")
     parser.add_argument("--json", action="store_true", help="JSON on stdout")
     parser.add_argument("--rounds", type=int, default=3, help="timing rounds, each a fresh process")
+    parser.add_argument("--cross-validate", action="store_true",
+                        help="figures for tuning: the training split, leaving each document "
+                             "out of the context model in turn (never the held-out split)")
     parser.add_argument("--_time", choices=("identity", "repair", "baseline"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args._time:
         _time_child(args._time, args.split)
+        return
+    if args.cross_validate:
+        result = cross_validate()
+        if args.json:
+            print(json.dumps(result, ensure_ascii=False, indent=1))
+        else:
+            print(f"training split, leave one document out ({result['documents']} documents, "
+                  f"{result['gold_tokens']:,} gold tokens): token error after "
+                  f"{_pct(result['token_error_after'])}, fixed {_pct(result['fixed'])}, "
+                  f"broken {_pct(result['broken'])} ({result['broken_tokens']} tokens)")
+            for seen, now, gold in result["examples"].get("broken", [])[:20]:
+                print(f"  broken {seen!r:24} -> {now!r:24} gold {gold!r}")
         return
     if not args.identity:
         try:

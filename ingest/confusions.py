@@ -13,6 +13,7 @@ probable first. The committed table, ingest/data/confusions.json, is made by
 """
 
 import json
+import math
 from collections import Counter
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -60,7 +61,7 @@ def learn(pairs, min_count: int = MIN_COUNT) -> dict:
     Pass every aligned pair, equal ones included: they give the denominators,
     how often each string is seen at all. Pairs with None on a side, with
     whitespace inside, or too far apart are skipped for the substitutions.
-    Returns {"substitutions": [{"seen", "gold", "count", "seen_total"}, ...]},
+    Returns {"substitutions": [{"seen", "gold", "count", "seen_total", "gold_total"}, ...]},
     most frequent first, ready for ``ConfusionTable`` and for JSON."""
     pairs = [(d, g) for d, g in pairs if d is not None]
     counts = Counter()
@@ -70,29 +71,46 @@ def learn(pairs, min_count: int = MIN_COUNT) -> dict:
             continue
         counts.update(substitutions(damaged, gold) or ())
     counts = {unit: n for unit, n in counts.items() if n >= min_count}
-    lengths = {len(seen) for seen, _ in counts}
-    seen_totals = Counter()
-    for damaged, _ in pairs:
-        for size in lengths:
-            seen_totals.update(damaged[i:i + size] for i in range(len(damaged) - size + 1))
-    rules = [{"seen": seen, "gold": gold, "count": n, "seen_total": seen_totals[seen]}
+    seen_totals = _substring_counts((d for d, _ in pairs), {len(seen) for seen, _ in counts})
+    gold_totals = _substring_counts((g for _, g in pairs if g), {len(gold) for _, gold in counts})
+    rules = [{"seen": seen, "gold": gold, "count": n, "seen_total": seen_totals[seen],
+              "gold_total": max(gold_totals[gold], n)}
              for (seen, gold), n in counts.items()]
     rules = [r for r in rules if r["count"] / r["seen_total"] >= MIN_PROBABILITY]
     rules.sort(key=lambda r: (-r["count"], r["seen"], r["gold"]))
     return {"version": 1, "pairs": len(pairs), "substitutions": rules}
 
 
+def _substring_counts(texts, lengths: set[int]) -> Counter:
+    counts = Counter()
+    for text in texts:
+        for size in lengths:
+            counts.update(text[i:i + size] for i in range(len(text) - size + 1))
+    return counts
+
+
 class ConfusionTable:
-    """P(gold | seen) for the learned substitutions, and the variants of a token."""
+    """The learned substitutions, both ways round: P(gold | seen), which ranks the
+    corrections of a token, and P(seen | gold), the OCR channel, which says how
+    likely a word was to come out as the token (for weighing a valid word
+    against a confusable one in context)."""
 
     def __init__(self, table: dict):
-        self.rules: dict[str, list[tuple[str, float]]] = {}
+        self.rules: dict[str, list[tuple[str, float, float]]] = {}
+        self.emission: dict[tuple[str, str], float] = {}  # (seen, gold) -> P(seen | gold)
+        emitted = Counter()  # per gold string: how often it was read as something else
         for rule in table["substitutions"]:
             probability = rule["count"] / rule["seen_total"]
-            self.rules.setdefault(rule["seen"], []).append((rule["gold"], probability))
+            emission = rule["count"] / rule.get("gold_total", rule["seen_total"])
+            self.rules.setdefault(rule["seen"], []).append((rule["gold"], probability, emission))
+            self.emission[rule["seen"], rule["gold"]] = emission
+            if len(rule["gold"]) == 1:
+                emitted[rule["gold"]] += emission
         # The chance a character is read right: what its substitutions leave over.
-        self.keep = {seen: max(1e-6, 1.0 - sum(p for _, p in options))
+        self.keep = {seen: max(1e-6, 1.0 - sum(p for _, p, _ in options))
                      for seen, options in self.rules.items() if len(seen) == 1}
+        # The chance a character comes out as itself, as the channel sees it.
+        self.kept_as_written = {gold: max(1e-3, 1.0 - share) for gold, share in emitted.items()}
         self.longest = max(map(len, self.rules), default=1)
         self._variants = lru_cache(maxsize=1 << 16)(self._compute)
 
@@ -113,40 +131,68 @@ class ConfusionTable:
             probability *= self.keep.get(char, 1.0)
         return probability
 
+    def _written_as_is(self, text: str) -> float:
+        probability = 1.0
+        for char in text:
+            probability *= self.kept_as_written.get(char, 1.0)
+        return probability
+
+    def channel_ratio(self, token: str, word: str) -> float | None:
+        """For a word of the token's length: log P(token | word) - log P(token | token),
+        letter by letter; None if a difference is no learned substitution."""
+        ratio = 0.0
+        for seen, gold in zip(token, word):
+            if seen != gold:
+                emission = self.emission.get((seen, gold))
+                if emission is None:
+                    return None
+                ratio += math.log(emission / self._written_as_is(seen))
+        return ratio
+
     def variants(self, token: str, max_changes: int = 3) -> list[tuple[str, float]]:
         """Corrections of ``token`` by up to ``max_changes`` learned
         substitutions, with their probability under the table (the token
         itself excluded), most probable first."""
+        return [(text, probability) for text, probability, _ in self._variants(token, max_changes)]
+
+    def channel_variants(self, token: str, max_changes: int = 3) -> list[tuple[str, float, float]]:
+        """As ``variants``, each with a third figure: log P(token | variant) -
+        log P(token | token), how much less (or more) likely the OCR was to
+        write ``token`` for the variant than for the token itself."""
         return list(self._variants(token, max_changes))
 
-    def _compute(self, token: str, max_changes: int) -> tuple[tuple[str, float], ...]:
-        edits = []  # (start, end, replacement, odds against keeping what is there)
+    def _compute(self, token: str, max_changes: int) -> tuple[tuple[str, float, float], ...]:
+        edits = []  # (start, end, replacement, odds against keeping what is there, channel log-ratio)
         for start in range(len(token)):
             for end in range(start + 1, min(len(token), start + self.longest) + 1):
-                options = self.rules.get(token[start:end])
+                seen = token[start:end]
+                options = self.rules.get(seen)
                 if options:
-                    kept = self.keep_probability(token[start:end])
-                    edits.extend((start, end, gold, p / kept) for gold, p in options)
+                    kept = self.keep_probability(seen)
+                    as_is = self._written_as_is(seen)
+                    edits.extend((start, end, gold, p / kept, math.log(emission / as_is))
+                                 for gold, p, emission in options)
         if not edits:
             return ()
         base = self.keep_probability(token)
         floor = MIN_RELATIVE
-        found: dict[str, float] = {}
+        found: dict[str, tuple[float, float]] = {}
 
-        def extend(first: int, position: int, odds: float, parts: list[str], changes: int):
+        def extend(first: int, position: int, odds: float, channel: float, parts: list[str],
+                   changes: int):
             for k in range(first, len(edits)):
-                start, end, gold, factor = edits[k]
+                start, end, gold, factor, ratio = edits[k]
                 if start < position or odds * factor < floor:
                     continue
                 pieces = parts + [token[position:start], gold]
                 new_odds = odds * factor
                 text = "".join(pieces) + token[end:]
-                if new_odds > found.get(text, 0.0):
-                    found[text] = new_odds
+                if new_odds > found.get(text, (0.0, 0.0))[0]:
+                    found[text] = (new_odds, channel + ratio)
                 if changes + 1 < max_changes:
-                    extend(k + 1, end, new_odds, pieces, changes + 1)
+                    extend(k + 1, end, new_odds, channel + ratio, pieces, changes + 1)
 
-        extend(0, 0, 1.0, [], 0)
+        extend(0, 0, 1.0, 0.0, [], 0)
         found.pop(token, None)
-        ranked = sorted(found.items(), key=lambda item: (-item[1], item[0]))[:MAX_VARIANTS]
-        return tuple((text, base * odds) for text, odds in ranked)
+        ranked = sorted(found.items(), key=lambda item: (-item[1][0], item[0]))[:MAX_VARIANTS]
+        return tuple((text, base * odds, channel) for text, (odds, channel) in ranked)

@@ -15,6 +15,7 @@ from functools import lru_cache
 HUNSPELL_DICTIONARY = "/usr/share/hunspell/sv_SE"
 # A word only hunspell or the gazetteer knows counts as rare, but real.
 KNOWN_WORD_ZIPF = 1.5
+_STRIP_DIACRITICS = str.maketrans("åäö", "aao")
 
 
 @lru_cache(maxsize=1)
@@ -56,6 +57,7 @@ class Lexicon:
         self.extra = frozenset(w.lower() for w in extra_words)
         self.spell = _hunspell().spell
         self._known: dict[str, bool] = {}
+        self._by_skeleton: dict[str, list[str]] | None = None
 
     def knows(self, word: str) -> bool:
         """Is this a Swedish word form (in any case)?"""
@@ -66,6 +68,38 @@ class Lexicon:
                      or self._hunspell_knows(word))
             self._known[word] = known
         return known
+
+    def lists(self, word: str) -> bool:
+        """Is the word in a list (wordfreq, gazetteer, extra words), hunspell aside?"""
+        lower = word.lower()
+        return lower in self.frequencies or lower in self.gazetteer or lower in self.extra
+
+    def knows_as_written(self, word: str) -> bool:
+        """Is this a Swedish word form in this very case ("Örebro", "över";
+        not "örebro")? Cheaper than ``knows`` for words no list has."""
+        if self.lists(word):
+            return True
+        try:
+            return bool(self.spell(word))
+        except UnicodeEncodeError:
+            return False
+
+    def with_diacritics(self, word: str) -> tuple[str, ...]:
+        """The listed words that are this lower-case word with å, ä or ö put
+        back: "far" -> ("får", "fär", ...)."""
+        if self._by_skeleton is None:
+            self._by_skeleton = {}
+            for known in self.frequencies:
+                if "å" in known or "ä" in known or "ö" in known:
+                    self._by_skeleton.setdefault(known.translate(_STRIP_DIACRITICS), []).append(known)
+        return tuple(self._by_skeleton.get(word, ()))
+
+    def lower_case_word(self, word: str) -> bool:
+        """Is the word written in lower case, unlike a name ("över", not "örebro")?"""
+        try:
+            return bool(self.spell(word.lower()))
+        except UnicodeEncodeError:
+            return False
 
     def zipf(self, word: str) -> float:
         """How common the word is on wordfreq's Zipf scale (7 is "är"; 0 unknown)."""

@@ -28,6 +28,7 @@ from functools import lru_cache
 
 import ftfy
 
+from .context import BOUNDARY, context_model, context_word
 from .document import Document
 from .lexicon import KNOWN_WORD_ZIPF, Lexicon, default_lexicon
 from .quality import DAMAGE
@@ -36,13 +37,16 @@ from .quality import DAMAGE
 # Swedish letters, and the second halves of mis-decoded ones ("fÃ¶r", "pÃ¥",
 # "Ã¤r"); optionally broken by a hyphen at a line end.
 _PART = r"(?:[^\W_]|[&|¢\u00a4\u00a5\u00b6])+"
-TOKEN = re.compile(rf"{_PART}(?:-[ \t]*\n[ \t]*{_PART})?")
+TOKEN = re.compile(rf"{_PART}(?:-[ \t]*\n[ \t]*{_PART})?|\*(?=[ \t])")
 PROTECTED_SPAN = re.compile(
     r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b\w+\.(?:se|nu|com|org|eu)\b", re.IGNORECASE)
 NUMBER = re.compile(r"^[\d.,:/–-]+$")
 MOJIBAKE_HINT = re.compile("[ÃÂâ€Å]")
 ABBREVIATION = re.compile(r"^(?=.*[A-ZÅÄÖ].*[A-ZÅÄÖ])[A-Za-zÅÄÖåäö]+$")  # two or more capitals: FoU, LSS
 LINE_START = re.compile(r"(?:^|\n)[ \t]*$")
+SHORT_LINE = 40  # characters: a line this short is a heading, not wrapped text
+# What may stand before the first word of a line or a numbered heading ("§ 4 ", "2.1 ").
+LINE_OPENING = re.compile(r"[\s§\d.:)•*-]*")
 
 # Whether a text shows English-model OCR damage: then valid-looking words may be
 # damage too ("ar" for "är"). Clean Swedish has no marks and few unknown words
@@ -51,9 +55,18 @@ DAMAGED_TEXT = 0.01
 # How much commoner (on wordfreq's Zipf scale, per log unit of channel
 # probability) a confusable word must be to replace a valid one.
 ZIPF_WEIGHT = 1.0
-REAL_WORD_MARGIN = 2.0
+REAL_WORD_MARGIN = 2.0  # nats: how much better a rival must fit than the valid word
+RIVAL_PRUNE = 8.0  # nats: rivals this much less likely out of context cannot win in it
+BULLET_MARKS = ("*", "¢", "e", "©")
+# A digit among letters is OCR damage ("4r", "l6st") even where web text, and so
+# wordfreq, has the same damage.
+DIGIT_IN_WORD = re.compile(r"[^\W\d_]\d|\d[^\W\d_]")
+_SWEDISH_LETTER = re.compile("[åäöÅÄÖ]")
+_BREAK = re.compile(r"[.!?;]|\n[ \t]*\n")
 LN10 = math.log(10)
 MAX_REMEMBERED = 200_000
+MAX_SPELLED = 15  # hunspell look-ups per unknown word
+UNKNOWN_WINDOW = 1.5  # nats: readings of an unknown word this close to the best go to context
 # Words that follow the preposition "i" and hardly ever a number: before them a
 # lone "1" is "i" ("1 en strategisk", "1 enlighet med").
 FOLLOWS_I = frozenset("en ett denna detta dessa min mitt mina sin sitt sina vår vårt våra er ert "
@@ -91,6 +104,8 @@ class _Context:
     damaged: bool
     lexicon: Lexicon
     readings: "_Readings"
+    left: str | None  # the word before, as repaired (context.BOUNDARY after a sentence end)
+    restoring: float  # log of how often this text lost å, ä or ö (the channel's own rate)
 
     @property
     def token(self) -> str:
@@ -103,6 +118,18 @@ class _Context:
     def at_line_start(self) -> bool:
         return bool(LINE_START.search(self.text, 0, self.tokens[self.index].start()))
 
+    def opens_line(self) -> bool:
+        """Does this word open a heading, a list item or a line after a short one?
+        (A line that merely continues a wrapped sentence does not count.)"""
+        start = self.tokens[self.index].start()
+        line_start = self.text.rfind("\n", 0, start) + 1
+        if not LINE_OPENING.fullmatch(self.text, line_start, start):
+            return False
+        if self.text[line_start:start].strip():  # "§ 4 ", "2.1 ", "• "
+            return True
+        previous = self.text[self.text.rfind("\n", 0, max(line_start - 1, 0)) + 1:line_start].strip()
+        return len(previous) < SHORT_LINE or previous.endswith((".", "!", "?", ":"))
+
 
 def repair_text(text: str, lexicon: Lexicon | None = None, table=None) -> RepairResult:
     lexicon = lexicon or default_lexicon()
@@ -110,17 +137,25 @@ def repair_text(text: str, lexicon: Lexicon | None = None, table=None) -> Repair
     protected = [m.span() for m in PROTECTED_SPAN.finditer(text)]
     tokens = [m for m in TOKEN.finditer(text) if not _inside(m.span(), protected)]
     readings = _readings_for(lexicon, table)
-    damaged = is_damaged([m.group() for m in tokens], readings)
+    words = [m.group() for m in tokens]
+    damaged = is_damaged(words, readings)
+    restoring = math.log(restoring_rate(words, readings)) if damaged else -math.inf
     changes = []
+    left = BOUNDARY
     for index, match in enumerate(tokens):
-        context = _Context(text, tokens, index, damaged, lexicon, readings)
+        if index and _sentence_break(text, tokens[index - 1].end(), match.start()):
+            left = BOUNDARY
+        context = _Context(text, tokens, index, damaged, lexicon, readings, left, restoring)
+        word = match.group()
         for fix in FIXES:
             found = fix(context)
             if found:
                 after, reason = found
                 if after != match.group():
                     changes.append(Change(match.start(), match.end(), match.group(), after, reason))
+                    word = after
                 break
+        left = BOUNDARY if word == "•" else context_word(word)
     return RepairResult(_apply(text, changes), tuple(changes), damaged)
 
 
@@ -180,17 +215,19 @@ def fix_lone_i(c: _Context):
 
 
 def fix_bullet(c: _Context):
-    if c.token in ("e", "¢", "©") and c.damaged and c.at_line_start():
+    """A bullet read as "*" or "¢", or as "e" or "©" before a capital, opening a line."""
+    if c.token in BULLET_MARKS and c.damaged and c.at_line_start():
         following = c.neighbour(1)
-        if following and following[:1].isupper():
+        if following and (c.token in "*¢" or following[:1].isupper()):
             return "•", "bullet"
     return None
 
 
 def fix_protected(c: _Context):
-    """Leave numbers, abbreviations and English alone (returns the token unchanged)."""
+    """Leave numbers, abbreviations, their endings ("SIP:ar", "LSS:s") and English
+    alone (returns the token unchanged)."""
     token = c.token
-    if NUMBER.match(token) or ABBREVIATION.match(token):
+    if NUMBER.match(token) or ABBREVIATION.match(token) or _abbreviation_ending(c):
         return token, "protected"
     if _is_english(token, c) and not DAMAGE.search(token):
         return token, "protected"
@@ -198,15 +235,44 @@ def fix_protected(c: _Context):
 
 
 def fix_unknown_word(c: _Context):
-    best = c.readings.unknown(c.token)
-    return (best, _reason(c.token, best)) if best else None
+    """A word outside the lexicon becomes its likeliest Swedish reading; where
+    several are close, the one that fits best between its neighbours
+    ("kulturmilj6varden" -> "kulturmiljövärden")."""
+    options = c.readings.unknown_options(c.token)
+    if not options:
+        return None
+    best = options[0][0]
+    model = c.readings.context
+    if len(options) > 1 and model is not None:
+        right = _right_word(c)
+        best = max(options, key=lambda option: option[1] + model.score(option[0], c.left, right)
+                   - model.log_unigram(context_word(option[0])))[0]
+    best = _sentence_case(c, best)
+    return best, _reason(c.token, best)
 
 
 def fix_real_word(c: _Context):
+    """A valid word that the context model, weighing how the OCR writes Swedish,
+    finds far less likely here than a confusable one ("nämnden far" -> "nämnden får",
+    "tre ar" -> "tre år")."""
     if not c.damaged:
         return None
-    best = c.readings.real_word(c.token)
-    return (best, _reason(c.token, best)) if best else None
+    rivals = c.readings.rivals(c.token)
+    if not rivals:
+        return None
+    model = c.readings.context
+    right = _right_word(c)
+    own = c.token.lower()
+    best, best_score = None, model.score(own, c.left, right) + REAL_WORD_MARGIN
+    for candidate, channel in rivals:
+        restoring = c.restoring if _SWEDISH_LETTER.search(candidate) else 0.0
+        score = channel + restoring + model.score(candidate, c.left, right)
+        if score > best_score:
+            best, best_score = candidate, score
+    if best is None:
+        return None
+    best = _sentence_case(c, _match_case(c.token, best))
+    return best, _reason(c.token, best)
 
 
 FIXES = (fix_mojibake, fix_line_break_hyphen, fix_lone_i, fix_bullet, fix_protected,
@@ -214,6 +280,38 @@ FIXES = (fix_mojibake, fix_line_break_hyphen, fix_lone_i, fix_bullet, fix_protec
 
 
 # ---- helpers -------------------------------------------------------------------------------
+
+def restoring_rate(words: list[str], readings: "_Readings") -> float:
+    """How often this text lost its å, ä and ö: of the words that have them once
+    repaired, the share that came without. Near 1 for English-model OCR; low
+    for text that mostly kept them, where a valid word is left alone."""
+    restored = intact = 0
+    for word in words:
+        if _SWEDISH_LETTER.search(word):
+            intact += 1
+        else:
+            reading = readings.unknown(word)
+            if reading and _SWEDISH_LETTER.search(reading):
+                restored += 1
+    return (restored + 1) / (restored + intact + 2)
+
+
+def _sentence_break(text: str, start: int, end: int) -> bool:
+    between = text[start:end]
+    return bool(_BREAK.search(between))
+
+
+def _right_word(c: _Context) -> str | None:
+    """The next word as the context model sees it: its repaired reading if it
+    is outside the lexicon, BOUNDARY after a sentence end."""
+    i = c.index + 1
+    if i >= len(c.tokens):
+        return BOUNDARY
+    if _sentence_break(c.text, c.tokens[c.index].end(), c.tokens[i].start()):
+        return BOUNDARY
+    word = c.tokens[i].group()
+    return context_word(c.readings.unknown(word) or word)
+
 
 def is_damaged(words: list[str], readings: "_Readings") -> bool:
     """Does the text show English-model OCR damage? Marks like "é" inside words,
@@ -237,54 +335,94 @@ class _Readings:
     def __init__(self, lexicon: Lexicon, table):
         self.lexicon = lexicon
         self.table = table
-        self._unknown: dict[str, str | None] = {}
-        self._real: dict[str, str | None] = {}
+        self._unknown: dict[str, tuple[tuple[str, float], ...]] = {}
+        self._real: dict[str, tuple[tuple[str, float], ...]] = {}
+        self.context = context_model(lexicon)
 
     def unknown(self, token: str) -> str | None:
         """The likeliest Swedish reading of a word outside the lexicon, if any."""
-        if token not in self._unknown:
+        options = self.unknown_options(token)
+        return options[0][0] if options else None
+
+    def unknown_options(self, token: str) -> tuple[tuple[str, float], ...]:
+        """The readings of a word outside the lexicon that context may choose
+        between, best first, each with its score out of context."""
+        found = self._unknown.get(token)
+        if found is None:
             if len(self._unknown) > MAX_REMEMBERED:
                 self._unknown.clear()
-            known = len(token) < 2 or self.lexicon.knows(token) or bool(NUMBER.match(token))
-            self._unknown[token] = None if known else self._best(token, floor=-math.inf)
-        return self._unknown[token]
+            found = () if self._valid(token) else self._options(token)
+            self._unknown[token] = found
+        return found
 
-    def real_word(self, token: str) -> str | None:
-        """A far likelier word than this valid one under the confusion table."""
-        if token not in self._real:
+    def _valid(self, token: str) -> bool:
+        if len(token) < 2 or NUMBER.match(token):
+            return True
+        if DIGIT_IN_WORD.search(token):
+            return False
+        if self.lexicon.lists(token):
+            return True
+        # Marks of English-model OCR ("férutsattningar") need no hunspell to be told apart.
+        return not DAMAGE.search(token) and self.lexicon.knows(token)
+
+    def rivals(self, token: str) -> tuple[tuple[str, float], ...]:
+        """The listed words the OCR could have written as this valid one by
+        dropping their å, ä or ö ("får" for "far"), each with log P(token | word)
+        - log P(token | token), for the context to weigh. Rivals too rare to win
+        in any context are left out."""
+        found = self._real.get(token)
+        if found is None:
             if len(self._real) > MAX_REMEMBERED:
                 self._real.clear()
-            best = None
-            if token.isalpha():
-                own = self._score(token.lower(), self.table.keep_probability(token.lower()))
-                best = self._best(token, floor=own + REAL_WORD_MARGIN, common_only=True)
-            self._real[token] = best
-        return self._real[token]
+            found = []
+            lower = token.lower()
+            if self.context is not None and lower.isalpha():
+                own = self.context.log_unigram(lower)
+                for candidate in self.lexicon.with_diacritics(lower):
+                    channel = self.table.channel_ratio(lower, candidate)
+                    if (channel is not None
+                            and channel + self.context.log_unigram(candidate) > own - RIVAL_PRUNE):
+                        found.append((candidate, channel))
+            found = tuple(found)
+            self._real[token] = found
+        return found
 
-    def _best(self, token: str, floor: float, common_only: bool = False) -> str | None:
-        """The best-scoring known variant above floor. Variants come most probable
-        first, so once even a rare known word could not beat the best so far,
-        the rest need no (slower) hunspell look-up."""
+    def _options(self, token: str) -> tuple[tuple[str, float], ...]:
+        """The known variants scoring within UNKNOWN_WINDOW of the best. Variants
+        come most probable first, so once even a rare known word could not come
+        within the window, the rest need no (slower) hunspell look-up; nor do
+        any after the first MAX_SPELLED, too unlikely to matter for a word no
+        list has."""
         lower = token.lower()
-        best, best_score = None, floor
+        scored: list[tuple[float, str]] = []
+        best_score = -math.inf
         frequencies = self.lexicon.frequencies
         rare_bonus = ZIPF_WEIGHT * LN10 * KNOWN_WORD_ZIPF
+        spelled = 0
         for candidate, probability in self.table.variants(lower):
             channel = math.log(max(probability, 1e-12))
             if candidate in frequencies:
                 score = channel + ZIPF_WEIGHT * LN10 * self.lexicon.zipf(candidate)
-            elif common_only or channel + rare_bonus <= best_score:
+            elif channel + rare_bonus <= best_score - UNKNOWN_WINDOW or spelled >= MAX_SPELLED:
                 continue
-            elif self.lexicon.knows(candidate):
-                score = channel + rare_bonus
             else:
-                continue
-            if score > best_score:
-                best, best_score = candidate, score
-        return _match_case(token, best) if best else None
+                spelled += 1
+                if not self.lexicon.knows_as_written(_match_case(token, candidate)):
+                    continue
+                score = channel + rare_bonus
+            scored.append((score, candidate))
+            best_score = max(best_score, score)
+        scored.sort(key=lambda item: (-item[0], item[1]))
+        return tuple((_match_case(token, candidate), score) for score, candidate in scored
+                     if score > best_score - UNKNOWN_WINDOW)
 
-    def _score(self, word: str, probability: float) -> float:
-        return math.log(max(probability, 1e-12)) + ZIPF_WEIGHT * LN10 * self.lexicon.zipf(word)
+
+def _abbreviation_ending(c: _Context) -> bool:
+    start = c.tokens[c.index].start()
+    if start == 0 or c.text[start - 1] != ":" or c.index == 0:
+        return False
+    before = c.tokens[c.index - 1]
+    return before.end() == start - 1 and bool(ABBREVIATION.match(before.group()))
 
 
 def _ends_sentence(c: _Context) -> bool:
@@ -314,6 +452,20 @@ def _english_words() -> frozenset[str]:
     import wordfreq
 
     return frozenset(wordfreq.iter_wordlist("en", wordlist="small"))
+
+
+def _sentence_case(c: _Context, word: str) -> str:
+    """English-model OCR reads a small "ö" or "ä" as a capital ("Over" for "över"):
+    inside a sentence, a word whose capital was such a letter is written small,
+    unless it is a name ("Örebro", "Åsa")."""
+    first = c.token[:1]
+    following = c.neighbour(1) or ""
+    if (first.isupper() and word[:1] != first and word[1:].islower() and c.left != BOUNDARY
+            and not c.opens_line()
+            and not following[:1].isupper()  # "Östra Göinge"
+            and c.lexicon.lower_case_word(word)):
+        return word.lower()
+    return word
 
 
 def _match_case(original: str, word: str) -> str:

@@ -103,8 +103,8 @@ def drawable(text: str) -> str:
     return "".join(ch for ch in text if ch in "\n\t" or ord(ch) in cmap)
 
 
-def _wrap(text: str, dpi: int) -> list[str]:
-    font = _font(dpi)
+def _wrap(text: str, dpi: int, font_path: Path = FONT_PATH) -> list[str]:
+    font = _font(dpi, font_path)
     width = _page_size(dpi)[0] - 2 * _margin(dpi)
     lines: list[str] = []
     for paragraph in text.replace("\f", "\n").split("\n"):
@@ -145,8 +145,8 @@ def _font_pixels(dpi: int) -> int:
 
 
 @lru_cache(maxsize=8)
-def _font(dpi: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(FONT_PATH), _font_pixels(dpi))
+def _font(dpi: int, path: Path = FONT_PATH) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(path), _font_pixels(dpi))
 
 
 @lru_cache(maxsize=1)
@@ -158,7 +158,8 @@ def _font_cmap() -> frozenset[int]:
 # --- Page images ----------------------------------------------------------
 
 def render_page_image(text: str, *, dpi: int = 300, skew_degrees: float = 0.0,
-                      noise: float = 0.0, seed: int = 0, rotate: int = 0) -> Image.Image:
+                      noise: float = 0.0, seed: int = 0, rotate: int = 0,
+                      font_path: Path = FONT_PATH) -> Image.Image:
     """One A4 page of text as a greyscale ("L") image, like a scan at ``dpi``.
 
     ``noise`` is the standard deviation of added Gaussian noise as a share of
@@ -168,16 +169,17 @@ def render_page_image(text: str, *, dpi: int = 300, skew_degrees: float = 0.0,
     reads specks as punctuation: noise 0.05 costs it about 0.5% of the tokens.
     ``skew_degrees`` tilts the page counter-clockwise, as a sheet laid crooked
     on the glass. ``rotate`` (0, 90, 180 or 270) turns the finished page
-    counter-clockwise, as a sheet fed in sideways or upside down. Raises
-    ValueError if the text needs more than one page: use ``paginate`` first.
+    counter-clockwise, as a sheet fed in sideways or upside down. ``font_path``
+    draws in another TrueType font than DejaVu Sans. Raises ValueError if the
+    text needs more than one page: use ``paginate`` first.
     """
-    lines = _wrap(drawable(text), dpi)
+    lines = _wrap(drawable(text), dpi, font_path)
     if len(lines) > _lines_per_page(dpi):
         raise ValueError(f"text needs {len(lines)} lines, a page holds {_lines_per_page(dpi)}: "
                          "paginate() it first")
     image = Image.new("L", _page_size(dpi), WHITE)
     draw = ImageDraw.Draw(image)
-    font, margin, step = _font(dpi), _margin(dpi), _line_height(dpi)
+    font, margin, step = _font(dpi, font_path), _margin(dpi), _line_height(dpi)
     for row, line in enumerate(lines):
         draw.text((margin, margin + row * step), line, font=font, fill=0)
     if skew_degrees:

@@ -7,7 +7,11 @@ from pathlib import Path
 
 import click
 
-from .errors import BeslutError
+from corpus.tags import TAG_FIELDS
+from ingest.document import DOCUMENT_TYPES
+from index.engine import SORT_ORDERS
+
+from .errors import BeslutError, InvalidValue
 from .home import ENV_VAR, resolve_home
 
 
@@ -29,6 +33,15 @@ class App:
 
     @property
     def index(self):
+        """The search index, rebuilt first if an earlier version of beslut made it."""
+        if self._index is None:
+            from .indexing import rebuild_if_outdated
+
+            rebuild_if_outdated(self.corpus, self.index_as_is, notify=lambda m: click.echo(m, err=True))
+        return self._index
+
+    @property
+    def index_as_is(self):
         if self._index is None:
             from index import open_index
             self._index = open_index(self.home)
@@ -131,16 +144,39 @@ def ingest_command(app: App, paths, as_json, ocr_mode, ocr_lang, jobs, dpi):
 
 
 @cli.command("search")
-@click.argument("query", nargs=-1, required=True)
+@click.argument("query", nargs=-1)
+@click.option("--type", "doc_type", metavar="TYPE",
+              help=f"Only documents of this type: {', '.join(DOCUMENT_TYPES)}.")
+@click.option("--board", metavar="NAME", help="Only documents of this board, e.g. Socialnämnden.")
+@click.option("--municipality", metavar="NAME", help="Only documents of this municipality, e.g. Huddinge.")
+@click.option("--from", "date_from", metavar="YYYY-MM-DD",
+              help="Only documents dated this day or later (undated ones are left out).")
+@click.option("--to", "date_to", metavar="YYYY-MM-DD",
+              help="Only documents dated this day or earlier (undated ones are left out).")
+@click.option("--dnr", metavar="DNR", help='Only documents with this diarienummer, e.g. "SN 2021/123".')
+@click.option("--sort", type=click.Choice(SORT_ORDERS), default=None,
+              help="relevance (default with words) or date: newest first (default without).")
+@click.option("--facets", is_flag=True, help="Count all hits per type, board, municipality and year.")
 @click.option("--limit", "-n", default=10, show_default=True, help="How many hits to show.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 @pass_app
-def search_command(app: App, query, limit, as_json):
-    """Search the archive. Words, "phrases", AND / OR / NOT, field:value."""
+def search_command(app: App, query, doc_type, board, municipality, date_from, date_to, dnr, sort,
+                   facets, limit, as_json):
+    """Search the archive. Words, "phrases", AND / OR / NOT, field:value
+    (type:avtal, board:socialnämnden, date:[2020-01-01 TO 2020-12-31], dnr:"SN 2021/123").
+
+    With filters only and no words, lists the documents within them, newest first.
+    """
     from search import run_query
+    from search.filters import search_filters
     from search.present import results_dict, results_text
 
-    results = run_query(app.corpus, app.index, " ".join(query), limit=limit)
+    filters = search_filters(doc_type=doc_type, board=board, municipality=municipality, dnr=dnr,
+                             date_from=date_from, date_to=date_to)
+    if not query and not filters.as_dict():
+        raise click.UsageError("Missing argument 'QUERY...' (or a filter such as --type).")
+    results = run_query(app.corpus, app.index, " ".join(query), limit=limit, filters=filters,
+                        sort=sort, facets=facets)
     if as_json:
         _echo_json(results_dict(results))
     else:
@@ -165,6 +201,55 @@ def show_command(app: App, doc_id, as_json, raw):
         _echo_json(data)
     else:
         click.echo(document_text(data))
+
+
+@cli.command("tag")
+@click.argument("doc_id")
+@click.option("--type", "doc_type", metavar="TYPE", help=f"One of: {', '.join(DOCUMENT_TYPES)}.")
+@click.option("--title", metavar="TEXT")
+@click.option("--date", "doc_date", metavar="YYYY-MM-DD", help="The document's own date.")
+@click.option("--board", metavar="NAME", help="e.g. Socialnämnden.")
+@click.option("--municipality", metavar="NAME", help="e.g. Huddinge, Region Skåne.")
+@click.option("--dnr", metavar="DNR", help='Diarienummer, e.g. "SN 2021/123".')
+@click.option("--clear", "clear", multiple=True, metavar="FIELD",
+              help="Set this field to nothing by hand (type: okänd). Repeatable.")
+@click.option("--reset", "reset", multiple=True, metavar="FIELD",
+              help="Drop the correction of this field: the pipeline's value shows again "
+                   "('all' for every field). Repeatable.")
+@click.option("--json", "as_json", is_flag=True, help="Print the document's tags as JSON.")
+@pass_app
+def tag_command(app: App, doc_id, doc_type, title, doc_date, board, municipality, dnr, clear, reset,
+                as_json):
+    """Correct a document's tags by hand. ID may be a unique prefix.
+
+    A correction holds through re-ingest, new pipeline versions and reindex, and
+    passes to the new version when the file changes. Without options, shows the tags.
+    Fields: type, title, date, board, municipality, dnr.
+    """
+    from corpus.tags import tag_field
+    from search.present import tags_dict, tags_text
+
+    from .indexing import sync_index
+
+    corpus = app.corpus
+    doc_id = corpus.resolve_id(doc_id)
+    given = {"type": doc_type, "title": title, "date": doc_date, "board": board,
+             "municipality": municipality, "dnr": dnr}
+    values = {field: value for field, value in given.items() if value is not None}
+    for field in map(tag_field, clear):
+        if field in values:
+            raise InvalidValue(f"{field} is both set and cleared; give one of them")
+        values[field] = None
+    if any(r.strip().lower() == "all" for r in reset):
+        reset = [field for field in TAG_FIELDS if field not in values]
+    if values or reset:
+        corpus.set_manual_tags(doc_id, values, reset)
+        sync_index(corpus, app.index)
+    doc = corpus.get(doc_id)
+    if as_json:
+        _echo_json(tags_dict(doc))
+    else:
+        click.echo(tags_text(doc))
 
 
 @cli.command("inspect")
@@ -264,7 +349,7 @@ def reindex_command(app: App):
     total = app.corpus.counts()["documents"]["ok"]
     with click.progressbar(length=total, label="Reindexing", file=sys.stderr,
                            hidden=not _is_terminal(sys.stderr)) as bar:
-        count = reindex(app.corpus, app.index, progress=bar.update)
+        count = reindex(app.corpus, app.index_as_is, progress=bar.update)
     click.echo(f"Reindexed {count} documents.")
 
 

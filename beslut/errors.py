@@ -41,5 +41,9 @@ class QueryError(BeslutError):
     """A search query that cannot be understood."""
 
 
+class InvalidValue(BeslutError):
+    """A value given on the command line that beslut cannot take (a type, a date, a field)."""
+
+
 class NotFound(BeslutError):
     """No document matches the given id."""

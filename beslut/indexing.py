@@ -39,6 +39,19 @@ def reindex(corpus: Corpus, index: SearchIndex, progress: Callable[[int], None] 
     return count
 
 
+def rebuild_if_outdated(corpus: Corpus, index: SearchIndex,
+                        notify: Callable[[str], None] | None = None) -> bool:
+    """An index built by an earlier version of beslut lacks fields this one
+    searches by; the store holds everything needed to build it anew, so do."""
+    if not index.outdated():
+        return False
+    if notify:
+        notify(f"The search index was built by an earlier version of beslut; rebuilding it "
+               f"from the store ({corpus.counts()['documents']['ok']} documents).")
+    reindex(corpus, index)
+    return True
+
+
 def compare(corpus: Corpus, index: SearchIndex) -> dict:
     """Do store and index hold the same documents?"""
     stored, indexed = corpus.ids("ok"), index.ids()

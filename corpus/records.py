@@ -1,8 +1,11 @@
-"""What the store gives back: a stored document with its paths and pages."""
+"""What the store gives back: a stored document with its paths and pages, its
+tags as the pipeline found them with a clerk's corrections laid over them."""
 
 import json
 from dataclasses import dataclass, field
 from typing import Any
+
+from .tags import ManualTag, overlay
 
 
 @dataclass(frozen=True)
@@ -27,18 +30,30 @@ class StoredDocument:
     updated_at: str
     paths: tuple[str, ...] = ()
     pages: tuple[dict[str, Any], ...] = field(default=())
+    # Fields set by hand: {field: {"value", "set_at", "pipeline"}}; doc_type, title,
+    # date and metadata above already carry these values.
+    manual: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
-    def from_row(cls, row, paths=(), pages=()) -> "StoredDocument":
+    def from_row(cls, row, paths=(), pages=(), manual_tags: list[ManualTag] = ()) -> "StoredDocument":
+        doc_type, metadata, manual = overlay(row["doc_type"], json.loads(row["metadata"]),
+                                             list(manual_tags))
+        title = metadata.get("title") if "title" in manual else row["title"]
+        date = metadata.get("date") if "date" in manual else row["doc_date"]
         return cls(
             id=row["id"], status=row["status"], reason=row["reason"], kind=row["kind"],
             size=row["size"], mtime_ns=row["mtime_ns"], last_path=row["last_path"],
             page_count=row["page_count"], raw_text=row["raw_text"], text=row["text"],
-            doc_type=row["doc_type"], title=row["title"], date=row["doc_date"],
-            metadata=json.loads(row["metadata"]), details=json.loads(row["details"]),
+            doc_type=doc_type, title=title, date=date,
+            metadata=metadata, details=json.loads(row["details"]),
             pipeline_version=row["pipeline_version"], created_at=row["created_at"],
-            updated_at=row["updated_at"], paths=tuple(paths), pages=tuple(pages),
+            updated_at=row["updated_at"], paths=tuple(paths), pages=tuple(pages), manual=manual,
         )
+
+    def meta(self, key: str) -> str | None:
+        """A metadata value that is text (board, municipality, dnr, ...), else None."""
+        value = self.metadata.get(key)
+        return value if isinstance(value, str) and value.strip() else None
 
     @property
     def path(self) -> str | None:

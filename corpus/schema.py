@@ -1,6 +1,6 @@
 """The store's tables. The store is the source of truth; the index is rebuilt from it."""
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -55,6 +55,17 @@ CREATE TABLE IF NOT EXISTS index_outbox (
     action TEXT NOT NULL CHECK (action IN ('upsert', 'delete'))
 );
 
+-- A clerk's corrections (`beslut tag`), kept apart from the pipeline's values in
+-- documents and laid over them whenever a document is read (corpus/tags.py), so
+-- that re-ingest, a new pipeline version and reindex all keep them.
+CREATE TABLE IF NOT EXISTS manual_tags (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    field  TEXT NOT NULL,                     -- type | title | date | board | municipality | dnr
+    value  TEXT,                              -- NULL: cleared by hand
+    set_at TEXT NOT NULL,
+    PRIMARY KEY (doc_id, field)
+);
+
 CREATE TABLE IF NOT EXISTS meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -67,4 +78,5 @@ def migrate(db) -> None:
     page_columns = {row[1] for row in db.execute("PRAGMA table_info(pages)")}
     if "reason" not in page_columns:  # schema 1 -> 2
         db.execute("ALTER TABLE pages ADD COLUMN reason TEXT NOT NULL DEFAULT ''")
+    # schema 2 -> 3: the manual_tags table, made by SCHEMA's CREATE TABLE IF NOT EXISTS.
     db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))

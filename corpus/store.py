@@ -7,11 +7,12 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
-from beslut.errors import NotFound, StoreError
-from ingest.document import PIPELINE_VERSION, Document
+from beslut.errors import InvalidValue, NotFound, StoreError
+from ingest.document import PIPELINE_VERSION, UNKNOWN_TYPE, Document
 
 from .records import OutboxEntry, PathState, StoredDocument
 from .schema import SCHEMA, migrate
+from .tags import ManualTag, tag_field, tag_value
 
 DB_NAME = "corpus.sqlite3"
 
@@ -93,6 +94,7 @@ class Corpus:
             self._set_path(doc.path, doc.id, doc.size, doc.mtime_ns, "ok", None, now)
             self._queue(doc.id, "upsert")
             if previous and previous != doc.id:
+                self._carry_manual_tags(previous, doc.id)
                 self._drop_if_pathless(previous)
 
     def add_path(self, doc_id: str, path: str, size: int, mtime_ns: int) -> None:
@@ -103,6 +105,8 @@ class Corpus:
             self.db.execute("UPDATE documents SET last_path = ?, mtime_ns = ? WHERE id = ?",
                             (path, mtime_ns, doc_id))
             if previous and previous != doc_id:
+                if self._carry_manual_tags(previous, doc_id):
+                    self._queue(doc_id, "upsert")
                 self._drop_if_pathless(previous)
 
     def forget_path(self, path: str) -> None:
@@ -130,11 +134,43 @@ class Corpus:
                 doc_id = previous
             self._set_path(path, doc_id, size, mtime_ns, "failed", reason, now)
             if previous and previous != doc_id:
+                if doc_id:  # held for the good version that will replace the bad copy
+                    self._carry_manual_tags(previous, doc_id)
                 self._drop_if_pathless(previous, keep_ok=True)
 
     def delete(self, doc_id: str) -> None:
         with self.transaction():
             self._delete(doc_id)
+
+    def set_manual_tags(self, doc_id: str, values: dict[str, str | None],
+                        reset: tuple[str, ...] | list[str] = ()) -> None:
+        """A clerk's corrections: set these fields (None clears one) and drop the
+        corrections of the fields in reset, so the pipeline's values show again.
+        Values are checked (corpus.tags.tag_value); InvalidValue if one is wrong."""
+        values = {tag_field(f): tag_value(tag_field(f), v) for f, v in values.items()}
+        reset = [tag_field(f) for f in reset]
+        if set(values) & set(reset):
+            field = sorted(set(values) & set(reset))[0]
+            raise InvalidValue(f"{field} is both set and reset; give one of them")
+        now = _now()
+        with self.transaction() as db:
+            if self.status_of(doc_id) != "ok":
+                raise NotFound(f"document {doc_id[:12]} failed to ingest; it has no tags to correct")
+            db.executemany(
+                """INSERT INTO manual_tags (doc_id, field, value, set_at) VALUES (?, ?, ?, ?)
+                   ON CONFLICT (doc_id, field) DO UPDATE SET value=excluded.value, set_at=excluded.set_at""",
+                [(doc_id, field, value, now) for field, value in values.items()])
+            db.executemany("DELETE FROM manual_tags WHERE doc_id = ? AND field = ?",
+                           [(doc_id, field) for field in reset])
+            self._queue(doc_id, "upsert")
+
+    def _carry_manual_tags(self, old_id: str, new_id: str) -> int:
+        """A new version of a file keeps the corrections made to the version it
+        replaces at that path, except in fields corrected on the new one itself."""
+        return self.db.execute(
+            """INSERT OR IGNORE INTO manual_tags (doc_id, field, value, set_at)
+               SELECT ?, field, value, set_at FROM manual_tags WHERE doc_id = ?""",
+            (new_id, old_id)).rowcount
 
     def _set_path(self, path, doc_id, size, mtime_ns, status, reason, now) -> None:
         self.db.execute(
@@ -210,7 +246,15 @@ class Corpus:
                       "chars": p["chars"], "scores": json.loads(p["scores"])}
                      for p in self.db.execute("SELECT * FROM pages WHERE doc_id = ? ORDER BY number",
                                               (doc_id,))]
-        return StoredDocument.from_row(row, self.paths_of(doc_id), pages)
+        return StoredDocument.from_row(row, self.paths_of(doc_id), pages,
+                                       self._manual_tags([doc_id]).get(doc_id, ()))
+
+    def _manual_tags(self, doc_ids: list[str]) -> dict[str, list[ManualTag]]:
+        found: dict[str, list[ManualTag]] = {}
+        marks = ",".join("?" * len(doc_ids))
+        for r in self.db.execute(f"SELECT * FROM manual_tags WHERE doc_id IN ({marks})", doc_ids):
+            found.setdefault(r["doc_id"], []).append(ManualTag(r["field"], r["value"], r["set_at"]))
+        return found
 
     def get_many(self, doc_ids: list[str]) -> dict[str, StoredDocument]:
         found = {}
@@ -242,8 +286,10 @@ class Corpus:
                 (status, last, batch)).fetchall()
             if not rows:
                 return
+            manual = self._manual_tags([row["id"] for row in rows])
             for row in rows:
-                yield StoredDocument.from_row(row, self.paths_of(row["id"]))
+                yield StoredDocument.from_row(row, self.paths_of(row["id"]), (),
+                                              manual.get(row["id"], ()))
             last = rows[-1]["id"]
 
     def ids(self, status: str = "ok") -> set[str]:
@@ -252,9 +298,10 @@ class Corpus:
     def counts(self) -> dict:
         by_status = {r["status"]: r["n"] for r in self.db.execute(
             "SELECT status, count(*) AS n FROM documents GROUP BY status")}
-        by_type = {(r["doc_type"] or "okänd"): r["n"] for r in self.db.execute(
-            "SELECT doc_type, count(*) AS n FROM documents WHERE status = 'ok' GROUP BY doc_type "
-            "ORDER BY n DESC, doc_type")}
+        by_type = {(r["doc_type"] or UNKNOWN_TYPE): r["n"] for r in self.db.execute(
+            """SELECT coalesce(m.value, d.doc_type) AS doc_type, count(*) AS n FROM documents d
+               LEFT JOIN manual_tags m ON m.doc_id = d.id AND m.field = 'type'
+               WHERE d.status = 'ok' GROUP BY 1 ORDER BY n DESC, 1""")}
         paths = {r["status"]: r["n"] for r in self.db.execute(
             "SELECT status, count(*) AS n FROM paths GROUP BY status")}
         pages = self.db.execute(

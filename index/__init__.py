@@ -6,7 +6,7 @@ today) stays inside this package.
 
 from pathlib import Path
 
-from .engine import IndexHit, IndexResults, SearchIndex, Snippet
+from .engine import FACET_FIELDS, SORT_ORDERS, IndexHit, IndexResults, SearchFilters, SearchIndex, Snippet
 
 INDEX_DIR = "index"
 
@@ -17,4 +17,5 @@ def open_index(home: Path) -> SearchIndex:
     return WhooshIndex(Path(home) / INDEX_DIR)
 
 
-__all__ = ["IndexHit", "IndexResults", "SearchIndex", "Snippet", "open_index"]
+__all__ = ["FACET_FIELDS", "SORT_ORDERS", "IndexHit", "IndexResults", "SearchFilters", "SearchIndex",
+           "Snippet", "open_index"]

@@ -25,23 +25,54 @@ class IndexHit:
 
 
 @dataclass(frozen=True)
+class SearchFilters:
+    """Restrictions on the hits, on top of the query. Values are as stored
+    (type "avtal", board "Socialnämnden", dates "YYYY-MM-DD"); the engine matches
+    type, board, municipality and dnr whole and regardless of case. A date bound
+    leaves out documents without a date."""
+    type: str | None = None
+    board: str | None = None
+    municipality: str | None = None
+    dnr: str | None = None
+    date_from: str | None = None  # inclusive
+    date_to: str | None = None  # inclusive
+
+    def as_dict(self) -> dict[str, str]:
+        return {name: value for name, value in vars(self).items() if value is not None}
+
+
+SORT_ORDERS = ("relevance", "date")  # date: newest first, undated last, then by relevance
+FACET_FIELDS = ("type", "board", "municipality", "year")
+
+
+@dataclass(frozen=True)
 class IndexResults:
     query: str  # the query as the engine understood it
     total: int
     hits: tuple[IndexHit, ...] = field(default=())
+    # With facets: {facet: {value: hits}} over all hits, for FACET_FIELDS.
+    facets: dict[str, dict[str, int]] | None = None
 
 
 class SearchIndex(Protocol):
     def apply(self, upserts: Iterable[StoredDocument], deletes: Iterable[str]) -> None:
         """Add or replace these documents and delete these ids, in one commit."""
 
-    def search(self, query: str, *, limit: int = 10,
-               text_of: Callable[[str], str | None] | None = None) -> IndexResults:
-        """Ranked hits for a query; with text_of, each hit gets a snippet."""
+    def search(self, query: str | None, *, limit: int = 10,
+               text_of: Callable[[str], str | None] | None = None,
+               filters: SearchFilters | None = None, sort: str = "relevance",
+               facets: bool = False) -> IndexResults:
+        """Ranked hits for a query (None: every document), within filters, in a
+        SORT_ORDERS order; with text_of, each hit gets a snippet; with facets,
+        counts of the hits per value of FACET_FIELDS."""
 
     def rebuild(self, docs: Iterable[StoredDocument],
                 progress: Callable[[int], None] | None = None) -> int:
         """Replace the whole index by one built from docs; returns how many."""
+
+    def outdated(self) -> bool:
+        """True if the index on disk was built by an earlier version of beslut
+        (other fields or analysis) and must be rebuilt from the store."""
 
     def ids(self) -> set[str]: ...
 

@@ -6,9 +6,12 @@ from typing import Any
 
 # Bump when a change to ingest would give different text or metadata for the
 # same bytes; stored documents remember the version that made them.
-PIPELINE_VERSION = "2"
+PIPELINE_VERSION = "3"
 
 UNKNOWN_TYPE = "okänd"
+# The taxonomy of document types (ingest/doctype.py tells them apart); okänd last.
+DOCUMENT_TYPES = ("tjansteutlatande", "protokoll", "kallelse", "avtal", "utredning", "motion",
+                  "yttrande", "delegationsbeslut", "policy", UNKNOWN_TYPE)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from .page_sources import image_pages, pdf_pages
 from .pdf import extract_pdf_pages
 from .repair import repair
 from .source import SourceFile, read_source
-from .tag import tag
+from .tagging import tag
 from .text import extract_text_pages
 
 

@@ -7,9 +7,11 @@ from datetime import datetime, timezone
 import click
 
 from corpus import StoredDocument
+from corpus.tags import TAG_FIELDS
 from index import Snippet
-from ingest.document import Document
+from ingest.document import UNKNOWN_TYPE, Document
 
+from .filters import describe
 from .results import SearchResults
 
 PLAIN_MARK = "**"
@@ -28,32 +30,69 @@ def snippet_text(snippet: Snippet | None, *, bold: bool) -> str:
 
 
 def results_dict(results: SearchResults) -> dict:
-    return {
+    data = {
         "query": results.query,
         "parsed_query": results.parsed,
+        "filters": results.filters.as_dict(),
+        "sort": results.sort,
         "total": results.total,
         "hits": [{
             "rank": h.rank, "id": h.id, "score": round(h.score, 4), "title": h.title,
-            "date": h.date, "type": h.doc_type, "path": h.path, "paths": list(h.paths),
+            "date": h.date, "type": h.doc_type, "board": h.board, "municipality": h.municipality,
+            "dnr": h.dnr, "path": h.path, "paths": list(h.paths),
             "snippet": snippet_text(h.snippet, bold=False),
         } for h in results.hits],
     }
+    if results.facets is not None:
+        data["facets"] = results.facets
+    return data
 
 
 def results_text(results: SearchResults, *, bold: bool) -> str:
+    lines = [_results_header(results)]
     if not results.hits:
-        return f"No documents match {results.query!r}."
-    lines = [f"{results.total} document{'s match' if results.total != 1 else ' matches'} "
-             f"{results.query!r}" + (f"; showing {len(results.hits)}" if results.total > len(results.hits) else "")]
+        return lines[0]
+    if results.facets is not None:
+        lines.append("")
+        lines += facets_text(results.facets)
     for h in results.hits:
         title = h.title or "(no title)"
         lines.append("")
         lines.append(f"{h.rank}. " + (click.style(title, bold=True) if bold else title))
-        lines.append(f"   {h.doc_type or 'okänd'} · {h.date or 'no date'} · {h.id[:12]} · {h.path}")
+        about = [h.doc_type or UNKNOWN_TYPE, h.board, h.municipality, h.date or "no date",
+                 h.id[:12], h.path]
+        lines.append("   " + " · ".join(part for part in about if part))
         snippet = snippet_text(h.snippet, bold=bold)
         if snippet:
             lines.append(f"   {snippet}")
     return "\n".join(lines)
+
+
+def _results_header(results: SearchResults) -> str:
+    """"4 documents match 'avtal' with type avtal; showing 2", "2 documents with board X"."""
+    filters = describe(results.filters)
+    if not results.hits:
+        if results.query:
+            return f"No documents match {results.query!r}" + (f" with {filters}." if filters else ".")
+        return f"No documents with {filters}."
+    n = results.total
+    header = f"{n} document{'s' if n != 1 else ''}"
+    if results.query:
+        header += f" {'match' if n != 1 else 'matches'} {results.query!r}"
+        header += f" with {filters}" if filters else ""
+    else:
+        header += f" with {filters}"
+    if n > len(results.hits):
+        header += f"; showing {len(results.hits)}"
+    return header
+
+
+def facets_text(facets: dict[str, dict[str, int]]) -> list[str]:
+    """One line per facet: "  board          Socialnämnden 3 · Kommunstyrelsen 1"."""
+    width = max(len(name) for name in facets) + 2
+    return [f"  {name:<{width}}" + (" · ".join(f"{value} {count}" for value, count in counts.items())
+                                    or "-")
+            for name, counts in facets.items()]
 
 
 def stored_document_dict(doc: StoredDocument, *, with_text: bool = True) -> dict:
@@ -65,7 +104,7 @@ def stored_document_dict(doc: StoredDocument, *, with_text: bool = True) -> dict
         "encoding": doc.details.get("encoding"), "fixes": doc.details.get("fixes", []),
         "repairs": repair_summary(doc.details.get("repairs", [])),
         "warnings": doc.details.get("warnings", []), "pipeline_version": doc.pipeline_version,
-        "created_at": doc.created_at, "updated_at": doc.updated_at,
+        "manual_tags": doc.manual, "created_at": doc.created_at, "updated_at": doc.updated_at,
     }
     if with_text:
         data["text"] = doc.text
@@ -81,7 +120,7 @@ def document_dict(doc: Document) -> dict:
         "page_count": doc.page_count, "pages": [p.as_dict() for p in doc.pages],
         "encoding": doc.encoding, "fixes": list(doc.fixes), "repairs": repair_summary(doc.repairs),
         "warnings": list(doc.warnings),
-        "pipeline_version": doc.pipeline_version, "text": doc.text,
+        "pipeline_version": doc.pipeline_version, "manual_tags": {}, "text": doc.text,
     }
 
 
@@ -92,39 +131,107 @@ def repair_summary(changes) -> dict:
     return {"changes": len(changes), "by_reason": by_reason}
 
 
+LABEL_WIDTH = 14  # "municipality: "
+# Metadata shown in this order; any other key after them, as it comes.
+METADATA_ORDER = ("board", "municipality", "dnr", "paragraph", "handlaggare", "decision", "parties")
+LONG_VALUE = 200
+
+
 def document_text(data: dict) -> str:
-    """A document dict (from either function above) for reading on a terminal."""
+    """A document dict (from either function above) for reading on a terminal.
+    Tags a clerk set with `beslut tag` say so."""
     kind = data["kind"] or "?"
     if data.get("encoding"):
         kind += f", {data['encoding']}"
-    lines = [
-        f"id:        {data['id']}",
-        f"title:     {data['title'] or '-'}",
-        f"type:      {data['type'] or 'okänd'}",
-        f"date:      {data['date'] or '-'}",
-    ]
-    for key, value in data["metadata"].items():
-        if key not in ("title", "date"):
-            lines.append(f"{key + ':':<10} {value}")
-    lines.append(f"status:    {data['status']}" + (f" ({data['reason']})" if data["reason"] else ""))
+    lines = [_line("id", data["id"])] + _tag_lines(data, all_fields=False)
+    lines.append(_line("status", data["status"]) + (f" ({data['reason']})" if data["reason"] else ""))
     size = f"{data['size']:,}".replace(",", " ")
     pages = f"{data['page_count']} page{'s' if data['page_count'] != 1 else ''}"
-    lines.append(f"file:      {kind}, {pages}, {size} bytes")
+    lines.append(_line("file", f"{kind}, {pages}, {size} bytes"))
     for path in data["paths"] or [data["path"]]:
-        lines.append(f"path:      {path}")
+        lines.append(_line("path", path))
     sources = sorted({p["source"] for p in data["pages"]})
     if sources:
-        lines.append(f"text from: {', '.join(sources)}")
+        lines.append(_line("text from", ", ".join(sources)))
     for fix in data["fixes"]:
-        lines.append(f"fixed:     page {fix['page']}: {', '.join(fix['steps'])}")
+        lines.append(_line("fixed", f"page {fix['page']}: {', '.join(fix['steps'])}"))
     if data["repairs"]["changes"]:
         reasons = ", ".join(f"{n} {r}" for r, n in sorted(data["repairs"]["by_reason"].items()))
-        lines.append(f"repaired:  {data['repairs']['changes']} words ({reasons})")
+        lines.append(_line("repaired", f"{data['repairs']['changes']} words ({reasons})"))
     for warning in data["warnings"]:
-        lines.append(f"warning:   {warning}")
+        lines.append(_line("warning", warning))
     if "text" in data:
         lines += ["", data["text"].replace("\f", "\n\n--- page break ---\n\n").rstrip()]
     return "\n".join(lines)
+
+
+def tags_dict(doc: StoredDocument) -> dict:
+    """What `beslut tag --json` prints: the tags as they stand, and which were set by hand."""
+    tags = {"type": doc.doc_type or UNKNOWN_TYPE, "title": doc.title, "date": doc.date}
+    tags.update({field: doc.meta(field) for field in TAG_FIELDS if field not in tags})
+    return {"id": doc.id, "tags": tags, "manual_tags": doc.manual}
+
+
+def tags_text(doc: StoredDocument) -> str:
+    data = stored_document_dict(doc, with_text=False)
+    return "\n".join([_line("id", doc.id)] + _tag_lines(data, all_fields=True))
+
+
+def _line(label: str, value) -> str:
+    return f"{label + ':':<{LABEL_WIDTH}}{value}"
+
+
+def _tag_lines(data: dict, *, all_fields: bool) -> list[str]:
+    """title, type, date, then the metadata (all_fields: every tag field, even if
+    empty); each value set by hand says so."""
+    manual = data.get("manual_tags") or {}
+    metadata = data["metadata"]
+
+    def tag_line(field: str, value) -> str:
+        shown = "-" if value in (None, "") else value
+        if field in manual:
+            shown += " (cleared by hand)" if manual[field]["value"] is None else " (set by hand)"
+        return _line(field, shown)
+
+    lines = [
+        tag_line("title", data["title"]),
+        tag_line("type", data["type"] or UNKNOWN_TYPE) + ("" if "type" in manual else _type_reason(metadata)),
+        tag_line("date", data["date"]),
+    ]
+    if all_fields:
+        keys = ["board", "municipality", "dnr"]
+    else:
+        keys = [k for k in METADATA_ORDER if k in metadata or k in manual]
+        keys += [k for k in metadata if k not in METADATA_ORDER and k not in ("title", "date", "tagging")]
+    for key in keys:
+        lines.append(tag_line(key, _metadata_value(metadata.get(key))))
+    return lines
+
+
+def _type_reason(metadata: dict) -> str:
+    """" (confidence 0.81)" from the tagger's explanation; its cues are in --json."""
+    tagging = metadata.get("tagging")
+    explained = tagging.get("type") if isinstance(tagging, dict) else None
+    if not isinstance(explained, dict) or not isinstance(explained.get("confidence"), (int, float)):
+        return ""
+    return f" (confidence {explained['confidence']:.2f})"
+
+
+def _metadata_value(value) -> str | None:
+    """A metadata value on one line: parties as "Name (orgnr), ...", long text cut."""
+    if value is None:
+        return None
+    if isinstance(value, list):
+        value = ", ".join(_party(v) if isinstance(v, dict) else str(v) for v in value)
+    elif not isinstance(value, str):
+        value = str(value)
+    value = " ".join(value.split())
+    return value if len(value) <= LONG_VALUE else value[:LONG_VALUE].rstrip() + " …"
+
+
+def _party(party: dict) -> str:
+    name = party.get("name") or "?"
+    return f"{name} ({party['orgnr']})" if party.get("orgnr") else name
 
 
 def _iso_time(ns: int | None) -> str | None:

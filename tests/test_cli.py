@@ -11,13 +11,14 @@ import pytest
 
 from .conftest import assert_no_traceback, read_db, seed, sha256_of
 
-SEARCH_KEYS = {"query", "parsed_query", "total", "hits"}
-HIT_KEYS = {"rank", "id", "score", "title", "date", "type", "path", "paths", "snippet"}
+SEARCH_KEYS = {"query", "parsed_query", "filters", "sort", "total", "hits"}
+HIT_KEYS = {"rank", "id", "score", "title", "date", "type", "board", "municipality", "dnr", "path",
+            "paths", "snippet"}
 STATUS_KEYS = {"home", "store", "documents", "pages", "types", "paths", "index", "consistent",
                "missing_from_index", "not_in_store", "pending_changes", "failed_files"}
 SHOW_KEYS = {"id", "status", "reason", "title", "type", "date", "metadata", "path", "paths",
              "kind", "size", "mtime", "page_count", "pages", "encoding", "fixes", "repairs", "warnings",
-             "pipeline_version", "created_at", "updated_at", "text"}
+             "pipeline_version", "manual_tags", "created_at", "updated_at", "text"}
 
 
 def one_error_line(result) -> str:
@@ -397,5 +398,5 @@ def test_version_and_help(run_process):
     assert version.exit_code == 0 and "0.1.0" in version.stdout
     helped = run_process("--help", home=None)
     assert helped.exit_code == 0
-    for command in ("ingest", "search", "show", "inspect", "status", "reindex"):
+    for command in ("ingest", "search", "show", "tag", "inspect", "status", "reindex"):
         assert command in helped.stdout

@@ -1,0 +1,206 @@
+"""Which board a document belongs to: the nämnd, styrelse, utskott or fullmäktige
+whose matter it is, by its canonical name in the gazetteer (namnder.txt).
+
+Where each genre names its board:
+- tjänsteutlåtande, utredning, yttrande, delegationsbeslut: a line of the header
+  block, alone ("Socialnämnden"), after "Till" or a label ("Beställare:
+  Utbildningsnämnden"), or before the municipality ("Socialnämnden i Lidingö
+  stad"); a tjänsteutlåtande that does not, names it in its Förslag till beslut
+  ("I kommunstyrelsen:", "Socialnämnden beslutar ...");
+- protokoll and kallelse: the meeting organ in the header, or the heading of
+  its decisions ("Kommunstyrelsens arbetsutskotts beslut");
+- policy: the board that adopted it ("Antagen av kommunfullmäktige ...");
+- motion and interpellation: the fullmäktige they are addressed to;
+- avtal and documents of no known type: none (an avtal binds the municipality,
+  not one board; a press release or an e-mail is no board's paper).
+"""
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .. import gazetteer
+from . import layout
+from .adoption import find_adoption
+from ..document import UNKNOWN_TYPE
+
+# Labels whose value is the board: "Till: Socialnämnden", "Beställare: Utbildningsnämnden".
+BOARD_LABELS = ("Till", "Beställare", "Uppdragsgivare", "Organ", "Nämnd", "Mottagare")
+# "Miljö- och stadsbyggnadsnämnden" is not "Stadsbyggnadsnämnden": a match right after
+# "xxx- och" or "xxx-," is the tail of a longer name.
+TAIL_OF_LONGER_NAME = re.compile(r"\w-,?\s+(?:och|samt)\s+$|\w-,\s+$")
+DECISION_HEADING = re.compile(r"^\s*(?P<board>.+?)s? beslut\s*$", re.IGNORECASE)
+PROPOSAL_HEADINGS = ("Förslag till beslut", "Förvaltningens förslag till beslut",
+                     "Ordförandens förslag", "Förslag till nämnden")
+FULLMAKTIGE = ("Kommunfullmäktige", "Regionfullmäktige")
+
+
+@dataclass(frozen=True)
+class BoardMention:
+    board: str  # canonical name
+    start: int
+    end: int
+    genitive: bool  # "Socialnämndens"
+
+
+@dataclass(frozen=True)
+class FoundBoard:
+    name: str
+    cue: str
+
+
+@lru_cache(maxsize=1)
+def _forms() -> dict[str, tuple[str, bool]]:
+    """Folded form -> (canonical name, whether the form is the genitive)."""
+    forms = {}
+    for board in gazetteer.boards():
+        forms[layout.fold_letters(board.name)] = (board.name, False)
+        words = board.name.split()
+        genitive = " ".join(words[:-1] + [gazetteer.genitive(words[-1])])
+        forms.setdefault(layout.fold_letters(genitive), (board.name, True))
+    return forms
+
+
+@lru_cache(maxsize=1)
+def _pattern() -> re.Pattern:
+    alternatives = "|".join(re.escape(form) for form in sorted(_forms(), key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
+
+
+def find_boards(text: str) -> list[BoardMention]:
+    """Every board the text names, in order, case and diacritics aside."""
+    folded = layout.fold_letters(text)
+    found = []
+    for match in _pattern().finditer(folded):
+        if TAIL_OF_LONGER_NAME.search(folded[max(0, match.start() - 40):match.start()]):
+            continue
+        name, genitive = _forms()[match.group()]
+        found.append(BoardMention(name, match.start(), match.end(), genitive))
+    return found
+
+
+def board_at_start(line: str) -> BoardMention | None:
+    """The board a line opens with, in the nominative ("Socialnämnden i Lidingö stad")."""
+    line = line.strip()
+    mentions = find_boards(line)
+    if mentions and mentions[0].start == 0 and not mentions[0].genitive:
+        return mentions[0]
+    return None
+
+
+def board_like(line: str) -> str | None:
+    """The board a short line is, give or take a letter or two of OCR damage
+    ("i kKommunstyrelsen:" -> "Kommunstyrelsen"), or None."""
+    core = re.sub(r"^(?:i|till)\s+|:$", "", line.strip(), flags=re.IGNORECASE).strip()
+    if not core or len(core.split()) > 6:
+        return None
+    close = {board.name for board in gazetteer.boards() if layout.same_phrase(core, board.name)}
+    return close.pop() if len(close) == 1 else None
+
+
+# ---- the document's board ------------------------------------------------------------------
+
+def find_board(text: str, doc_type: str) -> FoundBoard | None:
+    if doc_type in (UNKNOWN_TYPE, "avtal"):
+        return None
+    if doc_type == "motion":
+        return addressed_fullmaktige(text)
+    rules = [header_board, decision_heading_board]
+    if doc_type == "policy":
+        rules = [adopting_board] + rules
+    if doc_type == "tjansteutlatande":
+        rules = rules + [proposal_board]
+    if doc_type == "delegationsbeslut":
+        rules = rules + [delegating_board]
+    for rule in rules:
+        found = rule(text)
+        if found:
+            return found
+    return None
+
+
+def header_board(text: str) -> FoundBoard | None:
+    """A header line that opens with a board, or a board label's value."""
+    header = layout.header_lines(text)
+    for line in header:
+        for cell in layout.cells(line) or [line]:
+            value = layout.labelled_value(cell, BOARD_LABELS)
+            candidate = value if value else cell
+            mention = board_at_start(candidate)
+            if mention and not layout.is_prose(candidate):
+                return FoundBoard(mention.board, line)
+            close = board_like(candidate)
+            if close:
+                return FoundBoard(close, line)
+    # A label may follow the title: "Uppdragsgivare: Kommunstyrelsen".
+    for _, value, line in layout.labelled_values(layout.top_lines(text, 25), BOARD_LABELS[1:]):
+        mention = board_at_start(value)
+        if mention:
+            return FoundBoard(mention.board, line)
+    return None
+
+
+def decision_heading_board(text: str) -> FoundBoard | None:
+    """The heading of a protokoll's decision: "Kommunstyrelsens arbetsutskotts beslut"."""
+    for line in layout.top_lines(text, 30):
+        if not DECISION_HEADING.match(line):
+            continue
+        mentions = find_boards(line)
+        if mentions and mentions[0].start == 0 and mentions[0].genitive:
+            return FoundBoard(mentions[0].board, line)
+    return None
+
+
+def adopting_board(text: str) -> FoundBoard | None:
+    adoption = find_adoption(text)
+    if adoption:
+        mentions = find_boards(adoption.by)
+        if mentions:
+            return FoundBoard(mentions[0].board, adoption.line)
+    return None
+
+
+def proposal_board(text: str) -> FoundBoard | None:
+    """The board the Förslag till beslut is put to: "I kommunstyrelsen:", "Socialnämnden beslutar"."""
+    all_lines = layout.nonblank(text)
+    for i, line in enumerate(all_lines):
+        if layout.is_heading(line, PROPOSAL_HEADINGS):
+            section = " ".join(all_lines[i + 1:i + 3])
+            mentions = find_boards(section)
+            if mentions and mentions[0].start < 40:
+                return FoundBoard(mentions[0].board, f"{line}: {section[:80]}")
+            close = board_like(all_lines[i + 1]) if i + 1 < len(all_lines) else None
+            return FoundBoard(close, f"{line}: {all_lines[i + 1]}") if close else None
+    return None
+
+
+DELEGATION = re.compile(r"delegation (?:av|från) (?P<after>.{0,60})|(?P<before>.{0,60})s? "
+                        r"delegationsordning", re.IGNORECASE)
+
+
+def delegating_board(text: str) -> FoundBoard | None:
+    """The board a delegationsbeslut is taken for: "på delegation av socialnämnden",
+    "enligt miljönämndens delegationsordning"."""
+    flat = " ".join(text.split())
+    for match in DELEGATION.finditer(flat):
+        after, before = match.group("after"), match.group("before")
+        mentions = find_boards(after) if after else find_boards(before)
+        if after and mentions and mentions[0].start == 0:
+            return FoundBoard(mentions[0].board, match.group().strip())
+        if before and mentions and mentions[-1].end >= len(before) - 1 and mentions[-1].genitive:
+            return FoundBoard(mentions[-1].board, match.group().strip())
+    return None
+
+
+def addressed_fullmaktige(text: str) -> FoundBoard | None:
+    """The fullmäktige a motion or interpellation is put to."""
+    for mention in find_boards(text):
+        if mention.board in FULLMAKTIGE:
+            return FoundBoard(mention.board, _line_around(text, mention.start))
+    return None
+
+
+def _line_around(text: str, position: int) -> str:
+    start = text.rfind("\n", 0, position) + 1
+    end = text.find("\n", position)
+    return text[start:end if end >= 0 else len(text)].strip()

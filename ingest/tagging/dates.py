@@ -1,0 +1,217 @@
+"""Dates in Swedish documents, and which of them is the document's own.
+
+Two forms are written: ISO ("2020-06-16") and words ("den 14 april 2021",
+"Tisdagen den 26 april 2022", "22 september 2021"). A document names many
+dates; its own is the one its conventions put on the cover:
+
+- protokoll and kallelse: the meeting date (Sammanträdesdatum, "Tid:", "fört vid
+  nämndens sammanträde tisdagen den ...");
+- policy: the date it was adopted ("Antagen av kommunfullmäktige den ...");
+- all: a date under a date label in the header ("Datum:", "Utfärdat",
+  "Beslutsdatum", an e-mail's "Skickat:"), a date standing alone in the header
+  block, possibly after the place ("Lund den 21 september 2023"), and last the
+  place-and-date line above the signatures ("Umeå den 2 november 2020").
+
+A date in running text ("beslutade den 14 april 2021"), a deadline ("senast
+..."), a start of validity ("Gäller från ...") or a registry stamp ("Inkom:
+...") is never the document's date: no date is better than a wrong one.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from . import layout
+from .adoption import find_adoption
+
+MONTHS = {
+    "januari": 1, "jan": 1, "februari": 2, "feb": 2, "mars": 3, "mar": 3, "april": 4, "apr": 4,
+    "maj": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "augusti": 8, "aug": 8,
+    "september": 9, "sept": 9, "sep": 9, "oktober": 10, "okt": 10, "november": 11, "nov": 11,
+    "december": 12, "dec": 12,
+}
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+_WEEKDAY = r"(?:måndag|tisdag|onsdag|torsdag|fredag|l[öo]rdag|s[öo]ndag)(?:en)?"
+ISO_DATE = r"(?P<iso_year>(?:19|20)\d\d)-(?P<iso_month>\d\d)-(?P<iso_day>\d\d)"
+WORD_DATE = (rf"(?:{_WEEKDAY}\s+)?(?:den\s+)?(?P<day>\d{{1,2}})(?::[ae])?\s+(?P<month>{_MONTH})\.?"
+             rf"\s+(?P<year>(?:19|20)\d\d)")
+DATE = re.compile(rf"(?<![\w-])(?:{ISO_DATE}|{WORD_DATE})(?!\w|-\d)", re.IGNORECASE)
+
+MEETING_LABELS = ("Sammanträdesdatum", "Sammanträdets datum", "Sammanträde", "Mötesdatum",
+                  "Datum för sammanträdet", "Tid", "Datum")
+DATE_LABELS = ("Datum", "Utfärdat", "Utfärdad", "Beslutsdatum", "Upprättad", "Upprättat",
+               "Daterad", "Skickat", "Skickad", "Skrivelsedatum")
+# Words that make a date something other than the document's own: deadlines,
+# validity, registry stamps, the justering of a protokoll, later meetings.
+NOT_OWN_DATE = re.compile(
+    r"\b(?:senast|från|fr\.?o\.?m|fram|till|t\.?o\.?m|före|innan|efter|sedan|mellan|inkom\w*|"
+    r"ankom\w*|gäller|giltig\w*|revider\w*|juster\w*|anslag\w*|svar\w*|sista|nästa|utgår|"
+    r"upphör|ersätter|antag\w*|fastställ\w*|ikraft\w*|utskrift\w*|kl|klockan)\b", re.IGNORECASE)
+MEETING_PHRASE = re.compile(r"\bsammanträde[rts]?\s+(?=\S)", re.IGNORECASE)
+PLACE = r"[A-ZÅÄÖ][\w-]+(?: [A-ZÅÄÖ][\w-]+)?"
+PLACE_DATE = re.compile(rf"^(?P<place>{PLACE}),?\s+(?:den\s+)?(?P<date>.+)$")
+MAX_HEADER_DATE_PREFIX_WORDS = 4  # "Nummer 7 ·", "Version 1.2,"
+
+
+@dataclass(frozen=True)
+class DateMention:
+    iso: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class OwnDate:
+    iso: str
+    cue: str  # the line that decided it
+    rule: str  # which convention: "meeting", "adopted", "labelled", "header", "signed"
+
+
+def find_dates(text: str) -> list[DateMention]:
+    """Every valid date written in the text, ISO or in words, in order."""
+    found = []
+    for match in DATE.finditer(text):
+        iso = _iso(match)
+        if iso:
+            found.append(DateMention(iso, match.start(), match.end(), match.group()))
+    return found
+
+
+def parse_date(text: str) -> str | None:
+    """The first date in text as "YYYY-MM-DD", or None."""
+    dates = find_dates(text)
+    return dates[0].iso if dates else None
+
+
+def _iso(match: re.Match) -> str | None:
+    if match.group("iso_year"):
+        year, month, day = (int(match.group(g)) for g in ("iso_year", "iso_month", "iso_day"))
+    else:
+        year, day = int(match.group("year")), int(match.group("day"))
+        month = MONTHS[match.group("month").lower()]
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+# ---- the document's own date ----------------------------------------------------------------
+
+def document_date(text: str, doc_type: str) -> OwnDate | None:
+    """The document's own date by its genre's conventions, or None."""
+    rules = [labelled_date, header_date, signed_date]
+    if doc_type in ("protokoll", "kallelse"):
+        rules = [meeting_date] + rules
+    elif doc_type == "policy":
+        rules = [adopted_date] + rules
+    for rule in rules:
+        found = rule(text)
+        if found:
+            return found
+    return None
+
+
+def meeting_date(text: str) -> OwnDate | None:
+    """The date of the meeting a protokoll records or a kallelse calls."""
+    top = layout.top_lines(text)
+    for _, value, line in layout.labelled_values(top, MEETING_LABELS):
+        iso = _date_at_start(value)
+        if iso:
+            return OwnDate(iso, line if value in line else f"{line} {value}", "meeting")
+    # OCR merges columns: "Kultur- och fritidsnämnden Sammanträdesdatum", the date below.
+    for i, line in enumerate(top):
+        if layout.fold(line).endswith("sammantradesdatum") and i + 1 < len(top):
+            iso = _date_at_start(top[i + 1])
+            if iso:
+                return OwnDate(iso, f"{line} {top[i + 1]}", "meeting")
+    # "fört vid socialnämndens sammanträde tisdagen den 15 december 2020"
+    joined = " ".join(top[:15])
+    for match in MEETING_PHRASE.finditer(joined):
+        following = DATE.match(joined, match.end())
+        if following and _iso(following):
+            return OwnDate(_iso(following), joined[match.start():following.end()], "meeting")
+    return None
+
+
+def adopted_date(text: str) -> OwnDate | None:
+    adoption = find_adoption(text)
+    if adoption and adoption.date:
+        return OwnDate(adoption.date, adoption.line, "adopted")
+    return None
+
+
+def labelled_date(text: str) -> OwnDate | None:
+    """A date under a date label near the top: "Datum: den 9 mars 2021", "Utfärdat 2022-02-02"."""
+    for _, value, line in layout.labelled_values(layout.top_lines(text, 30), DATE_LABELS):
+        iso = _date_at_start(value)
+        if iso:
+            return OwnDate(iso, line if value in line else f"{line} {value}", "labelled")
+    return None
+
+
+def header_date(text: str) -> OwnDate | None:
+    """A date standing alone in the header block, perhaps after the place or a short
+    mark: "2020-10-05", "den 3 juni 2020", "Lund den 21 september 2023",
+    "Nummer 7 · 22 september 2022"."""
+    for line in layout.header_lines(text):
+        for cell in layout.cells(line):
+            iso = _standalone_date(cell)
+            if iso:
+                return OwnDate(iso, line, "header")
+    return None
+
+
+def signed_date(text: str) -> OwnDate | None:
+    """The place and date above the signatures ("Västerås den 8 februari 2021"; in an
+    avtal once for each party), the last such line of the document."""
+    for line in reversed(layout.nonblank(text)):
+        parts = layout.cells(line)
+        if len(parts) == 1 and len(line.split()) >= 4:
+            parts = _split_repeated(line)  # OCR ran the two parties' columns together
+        dates = {_place_date(cell) for cell in parts}
+        if len(dates) == 1 and None not in dates:
+            return OwnDate(dates.pop(), line, "signed")
+    return None
+
+
+def _split_repeated(line: str) -> list[str]:
+    """ "Nacka 2019-12-17 Nacka 2019-12-17" -> ["Nacka 2019-12-17", "Nacka 2019-12-17"]."""
+    words = line.split()
+    half = len(words) // 2
+    if len(words) % 2 == 0 and words[:half] == words[half:]:
+        return [" ".join(words[:half])] * 2
+    return [line]
+
+
+def _date_at_start(value: str) -> str | None:
+    """The date a label's value opens with: "den 9 mars 2021",
+    "Onsdagen den 1 december 2021 kl. 13.00"."""
+    match = DATE.match(value.strip())
+    return _iso(match) if match else None
+
+
+def _standalone_date(cell: str) -> str | None:
+    """The date of a cell that is a date with at most a short, harmless lead-in."""
+    matches = list(DATE.finditer(cell))
+    match = matches[-1] if matches else None
+    if not match or not _iso(match) or cell[match.end():].strip(" .,"):
+        return None
+    before = cell[:match.start()].strip()
+    if not before:
+        return _iso(match)
+    if NOT_OWN_DATE.search(before):
+        return None
+    words = before.replace("·", " ").split()
+    if len(words) <= MAX_HEADER_DATE_PREFIX_WORDS and not any(w[:1].islower() for w in words):
+        return _iso(match)
+    return None
+
+
+def _place_date(cell: str) -> str | None:
+    """The date of a "Place den date" or "Place date" line."""
+    match = PLACE_DATE.match(cell.strip())
+    if not match or NOT_OWN_DATE.search(match.group("place")):
+        return None
+    found = DATE.fullmatch(match.group("date").strip())
+    return _iso(found) if found else None

@@ -1,0 +1,71 @@
+"""The diarienummer: the number the registry gave the matter, in its many local
+forms ("SN 2021/123", "KS-2019/0456", "SBN 2018/1234-3", "Tn 402/2019",
+"3.1.1-456/2020", "KS/2020:312", "2021-000312").
+
+It stands in the header under a label ("Dnr", "Diarienummer:", "Ärendenummer",
+"Vårt dnr"), and is kept as written, the label taken off. The other party's
+number ("Er referens", "Ert diarienummer") is not the document's. Now and then
+it stands alone in the header ("KS 2022/0288"); then only a letter prefix and a
+year-like number make it one. A kallelse or a whole protokoll covers many
+matters, each with its own number, so it has none of its own.
+"""
+
+import re
+from dataclasses import dataclass
+
+from . import layout
+from .paragraph import is_full_protokoll
+
+DNR_LABELS = ("Dnr", "Diarienummer", "Diarienr", "Ärendenummer", "Ärendenr", "Ärende nr",
+              "Vårt dnr", "Vår dnr", "Vårt diarienummer", "Vårt ärendenummer", "Vår beteckning",
+              "Vårt ärende")
+PREFIX = r"[A-ZÅÄÖ][A-Za-zÅÄÖåäö]{0,7}"
+# Under a label: a board's letters apart ("SN 2021/123"), then one token with a digit in it.
+DNR_VALUE = re.compile(r"(?:[A-ZÅÄÖ][A-Za-zÅÄÖåäö]{0,7} (?=\d))?[\w./:–-]*\d[\w./:–-]*")
+# Alone on a header line it must look the part: letters, then digits with a / or -.
+STANDALONE_DNR = re.compile(rf"{PREFIX}[ /-]?\d+[/-]\d+(?:[-.]\d+)?")
+LABEL = re.compile(
+    r"(?<![\w])(?P<label>" + "|".join(
+        re.escape(layout.fold_letters(label)) for label in sorted(DNR_LABELS, key=len, reverse=True))
+    + r")\b\s*[:.]?\s*")
+THEIRS = re.compile(r"\b(?:er|ert|era)\s*$")
+
+
+@dataclass(frozen=True)
+class FoundDnr:
+    value: str
+    cue: str
+
+
+def find_dnr(text: str, doc_type: str) -> FoundDnr | None:
+    if doc_type == "kallelse" or doc_type == "protokoll" and is_full_protokoll(text):
+        return None
+    return labelled_dnr(text) or standalone_dnr(text)
+
+
+def labelled_dnr(text: str) -> FoundDnr | None:
+    for line in layout.top_lines(text, 40):
+        value = dnr_in_line(line)
+        if value:
+            return FoundDnr(value, line)
+    return None
+
+
+def dnr_in_line(line: str) -> str | None:
+    """The diarienummer under a label in the line: "§ 145   Dnr KS-2019/0456" -> "KS-2019/0456"."""
+    folded = layout.fold_letters(line)
+    for match in LABEL.finditer(folded):
+        if THEIRS.search(folded[:match.start()]):
+            continue
+        value = DNR_VALUE.match(line, match.end())
+        if value:
+            return value.group().rstrip(".:-–,;")
+    return None
+
+
+def standalone_dnr(text: str) -> FoundDnr | None:
+    for line in layout.header_lines(text):
+        for cell in layout.cells(line):
+            if STANDALONE_DNR.fullmatch(cell):
+                return FoundDnr(cell, line)
+    return None

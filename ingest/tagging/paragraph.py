@@ -1,0 +1,62 @@
+"""The paragraph (§) of a protokoll where the document's matter was decided.
+
+A protokollsutdrag holds one paragraph ("§ 145"); a whole protokoll many, and
+then no single one is the document's. A policy names the paragraph that adopted
+it ("Antagen av kommunfullmäktige den 16 juni 2020, § 67"); a yttrande or
+remissvar the one that decided it ("Detta yttrande har beslutats av
+miljönämnden den 21 september 2023, § 118") — a decision of the document's own
+date. Paragraphs cited for earlier decisions ("antog den 18 juni 2019, § 64")
+are not the document's.
+"""
+
+import re
+
+from . import layout
+
+PARAGRAPH_LINE = re.compile(r"^§\s*(?P<number>\d{1,4})\b")
+PARAGRAPH_RANGE = re.compile(r"§§\s*\d+|^paragrafer\b", re.IGNORECASE | re.MULTILINE)
+DECISION_VERB = re.compile(r"\b(?:beslutat?s?|beslutade|behandlade|behandlat|antog|antagen|antagna|"
+                           r"antaget|fastställ\w*|godkände|godkänd)\b", re.IGNORECASE)
+SENTENCE_START = re.compile(r"[.!?]\s")
+
+
+def paragraph_numbers(text: str) -> list[str]:
+    """The numbers of the paragraphs that open a line, in order, each once."""
+    numbers = []
+    for line in layout.nonblank(text):
+        match = PARAGRAPH_LINE.match(line)
+        if match and match.group("number") not in numbers:
+            numbers.append(match.group("number"))
+    return numbers
+
+
+def is_full_protokoll(text: str) -> bool:
+    """Whether the text records several paragraphs ("§§ 88–94", "§ 58" ... "§ 63")."""
+    return len(paragraph_numbers(text)) > 1 or bool(PARAGRAPH_RANGE.search(text))
+
+
+def utdrag_paragraph(text: str) -> tuple[str, str] | None:
+    """The one paragraph of a protokollsutdrag: ("§ 145", the line)."""
+    if is_full_protokoll(text):
+        return None
+    for line in layout.nonblank(text):
+        match = PARAGRAPH_LINE.match(line)
+        if match:
+            return f"§ {match.group('number')}", line
+    return None
+
+
+def decided_paragraph(text: str, own_date: str) -> tuple[str, str] | None:
+    """The paragraph of a decision taken on the document's own date: (paragraph, sentence)."""
+    from .dates import DATE, _iso  # dates imports this module's neighbours
+
+    flat = " ".join(text.split())
+    for match in DATE.finditer(flat):
+        after = re.match(r",?\s*§\s*(\d{1,4})\b", flat[match.end():])
+        if not after or _iso(match) != own_date:
+            continue
+        starts = [m.end() for m in SENTENCE_START.finditer(flat, 0, match.start())]
+        sentence = flat[starts[-1] if starts else 0:match.end() + after.end()]
+        if DECISION_VERB.search(sentence):
+            return f"§ {after.group(1)}", sentence.strip()
+    return None

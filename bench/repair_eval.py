@@ -168,7 +168,7 @@ def score_pages(records: list[dict], system) -> dict:
                 totals["correct"] += 1
                 if not ok_after:
                     totals["broken"] += 1
-                    examples["broken"].append((seen, now, gold_token))
+                    examples["broken"].append((seen, now, gold_token, " ".join(g_tokens[max(0, j - 4):j + 4])))
                 continue
             totals["damaged"] += 1
             totals["fixed"] += ok_after
@@ -176,7 +176,7 @@ def score_pages(records: list[dict], system) -> dict:
                 classes[name]["tokens"] += 1
                 classes[name]["fixed"] += ok_after
             if not ok_after:
-                examples["unfixed"].append((seen, now, gold_token))
+                examples["unfixed"].append((seen, now, gold_token, " ".join(g_tokens[max(0, j - 4):j + 4])))
 
         _judge_changes(changes, damaged, d_tokens, g_tokens, before, after, reasons)
 
@@ -476,7 +476,7 @@ def print_report(report: dict) -> None:
         found = repair["examples"].get(kind, [])
         if found:
             print(f"\n{label}: some {kind} tokens (seen, after, gold):")
-            for seen, now, gold in found[:15]:
+            for seen, now, gold, _ in found[:15]:
                 print(f"  {seen!r:24} -> {now!r:24} gold {gold!r}")
 
 
@@ -503,7 +503,7 @@ def main() -> None:
                   f"{result['gold_tokens']:,} gold tokens): token error after "
                   f"{_pct(result['token_error_after'])}, fixed {_pct(result['fixed'])}, "
                   f"broken {_pct(result['broken'])} ({result['broken_tokens']} tokens)")
-            for seen, now, gold in result["examples"].get("broken", [])[:20]:
+            for seen, now, gold, _ in result["examples"].get("broken", [])[:20]:
                 print(f"  broken {seen!r:24} -> {now!r:24} gold {gold!r}")
         return
     if not args.identity:

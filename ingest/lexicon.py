@@ -60,7 +60,7 @@ class Lexicon:
         self._by_skeleton: dict[str, list[str]] | None = None
 
     def knows(self, word: str) -> bool:
-        """Is this a Swedish word form (in any case)?"""
+        """Is this a Swedish word form, as written or in capitals?"""
         known = self._known.get(word)
         if known is None:
             lower = word.lower()
@@ -83,6 +83,29 @@ class Lexicon:
             return bool(self.spell(word))
         except UnicodeEncodeError:
             return False
+
+    def could_be_compound(self, word: str) -> bool:
+        """Could hunspell know this word outside wordfreq's list? Only as a
+        compound of listed parts, two or more, with or without a linking s
+        ("partnerskaps|avtalet", "personuppgifts|biträdes|avtal", "i|anspråk|tagande"):
+        a cheap test that spares hunspell most words it would refuse."""
+        return self._compound(word.lower(), 1)
+
+    def _compound(self, lower: str, depth: int) -> bool:
+        """Is ``lower`` a listed word after listed parts (up to ``depth`` more)?"""
+        frequencies = self.frequencies
+        for split in range(1, len(lower) - 2):
+            if lower[split:] in frequencies and self._parts(lower[:split], depth):
+                return True
+        return False
+
+    def _parts(self, head: str, depth: int) -> bool:
+        """Is the front of a compound listed parts, each perhaps with a linking s?"""
+        frequencies = self.frequencies
+        if head in frequencies or (head.endswith("s") and head[:-1] in frequencies):
+            return True
+        return depth > 0 and len(head) >= 4 and self._compound(
+            head[:-1] if head.endswith("s") else head, depth - 1)
 
     def with_diacritics(self, word: str) -> tuple[str, ...]:
         """The listed words that are this lower-case word with å, ä or ö put
@@ -109,8 +132,10 @@ class Lexicon:
         return KNOWN_WORD_ZIPF if self.knows(word) else 0.0
 
     def _hunspell_knows(self, word: str) -> bool:
+        # Hunspell accepts a word in its own case and in capitals ("över", "Över",
+        # "ÖVER"; "Örebro", "ÖREBRO"), not a name in lower case ("örebro").
         try:
-            return bool(self.spell(word) or (word.islower() and self.spell(word.capitalize())))
+            return bool(self.spell(word))
         except UnicodeEncodeError:  # a character outside the dictionary's encoding
             return False
 

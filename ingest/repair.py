@@ -52,6 +52,7 @@ LINE_OPENING = re.compile(r"[\s§\d.:)•*-]*")
 # damage too ("ar" for "är"). Clean Swedish has no marks and few unknown words
 # with a Swedish reading; damaged text has several per hundred words.
 DAMAGED_TEXT = 0.01
+STRIPPED_GAP = 2.5  # Zipf units: a rival this much commoner marks a word as stripped
 # How much commoner (on wordfreq's Zipf scale, per log unit of channel
 # probability) a confusable word must be to replace a valid one.
 ZIPF_WEIGHT = 1.0
@@ -184,18 +185,19 @@ def fix_mojibake(c: _Context):
 
 
 def fix_line_break_hyphen(c: _Context):
+    """A word broken at a line end: joined when the whole is a word ("utveck-\nling"),
+    kept with its hyphen after an abbreviation, a single letter or a number
+    ("FoU-\nenheter", "e-\ntjänsten", "2022-03-\n01"); either way repaired."""
     token = c.token
     if "\n" not in token:
         return None
     head, tail = (part.strip() for part in re.split(r"-[ \t]*\n", token, maxsplit=1))
+    if (len(head) == 1 or ABBREVIATION.match(head) or tail[:1].isupper()
+            or (head[-1:].isdigit() and tail[:1].isdigit())):
+        return f"{head}-{_reading(c, tail)}", "hyphenation"
     joined = head + tail
-    if c.lexicon.knows(joined):
-        return joined, "hyphenation"
-    repaired = c.readings.unknown(joined)
-    if repaired:
-        return repaired, "hyphenation"
-    if ABBREVIATION.match(head) or tail[:1].isupper():
-        return f"{head}-{tail}", "hyphenation"
+    if c.readings.unknown(joined) or c.lexicon.knows(joined):
+        return _reading(c, joined), "hyphenation"
     return token, "hyphenation kept"
 
 
@@ -238,7 +240,20 @@ def fix_unknown_word(c: _Context):
     """A word outside the lexicon becomes its likeliest Swedish reading; where
     several are close, the one that fits best between its neighbours
     ("kulturmilj6varden" -> "kulturmiljövärden")."""
-    options = c.readings.unknown_options(c.token)
+    best = _unknown_reading(c, c.token)
+    return (best, _reason(c.token, best)) if best else None
+
+
+def fix_real_word(c: _Context):
+    """A valid word that the context model, weighing how the OCR writes Swedish,
+    finds far less likely here than a confusable one ("nämnden far" -> "nämnden får",
+    "tre ar" -> "tre år")."""
+    best = _rival_reading(c, c.token)
+    return (best, _reason(c.token, best)) if best else None
+
+
+def _unknown_reading(c: _Context, word: str) -> str | None:
+    options = c.readings.unknown_options(word)
     if not options:
         return None
     best = options[0][0]
@@ -247,32 +262,30 @@ def fix_unknown_word(c: _Context):
         right = _right_word(c)
         best = max(options, key=lambda option: option[1] + model.score(option[0], c.left, right)
                    - model.log_unigram(context_word(option[0])))[0]
-    best = _sentence_case(c, best)
-    return best, _reason(c.token, best)
+    return _sentence_case(c, best)
 
 
-def fix_real_word(c: _Context):
-    """A valid word that the context model, weighing how the OCR writes Swedish,
-    finds far less likely here than a confusable one ("nämnden far" -> "nämnden får",
-    "tre ar" -> "tre år")."""
+def _rival_reading(c: _Context, word: str) -> str | None:
     if not c.damaged:
         return None
-    rivals = c.readings.rivals(c.token)
+    rivals = c.readings.rivals(word)
     if not rivals:
         return None
     model = c.readings.context
     right = _right_word(c)
-    own = c.token.lower()
-    best, best_score = None, model.score(own, c.left, right) + REAL_WORD_MARGIN
+    best, best_score = None, model.score(word.lower(), c.left, right) + REAL_WORD_MARGIN
     for candidate, channel in rivals:
         restoring = c.restoring if _SWEDISH_LETTER.search(candidate) else 0.0
         score = channel + restoring + model.score(candidate, c.left, right)
         if score > best_score:
             best, best_score = candidate, score
-    if best is None:
-        return None
-    best = _sentence_case(c, _match_case(c.token, best))
-    return best, _reason(c.token, best)
+    return _sentence_case(c, _match_case(word, best)) if best else None
+
+
+def _reading(c: _Context, word: str) -> str:
+    """The word as repair reads it here: its Swedish reading if unknown, its
+    rival if that fits far better, else the word itself."""
+    return _unknown_reading(c, word) or _rival_reading(c, word) or word
 
 
 FIXES = (fix_mojibake, fix_line_break_hyphen, fix_lone_i, fix_bullet, fix_protected,
@@ -315,11 +328,14 @@ def _right_word(c: _Context) -> str | None:
 
 def is_damaged(words: list[str], readings: "_Readings") -> bool:
     """Does the text show English-model OCR damage? Marks like "é" inside words,
-    or unknown words with a Swedish reading ("hogskola"), in one word of a hundred."""
+    unknown words with a Swedish reading ("hogskola"), or listed words far
+    rarer than the same word with å, ä or ö ("anvanda", which web text has too),
+    in one word of a hundred."""
     counted = [w for w in words if len(w) >= 2]
     if not counted:
         return False
-    suspicious = sum(1 for w in counted if DAMAGE.search(w) or readings.unknown(w))
+    suspicious = sum(1 for w in counted
+                     if DAMAGE.search(w) or readings.unknown(w) or readings.stripped(w))
     return suspicious / len(counted) >= DAMAGED_TEXT
 
 
@@ -354,6 +370,14 @@ class _Readings:
             found = () if self._valid(token) else self._options(token)
             self._unknown[token] = found
         return found
+
+    def stripped(self, token: str) -> bool:
+        """Is this listed word most likely a commoner word that lost its å, ä or ö?"""
+        rivals = self.rivals(token)
+        if not rivals:
+            return False
+        own = self.lexicon.zipf(token)
+        return max(self.lexicon.zipf(word) for word, _ in rivals) - own >= STRIPPED_GAP
 
     def _valid(self, token: str) -> bool:
         if len(token) < 2 or NUMBER.match(token):
@@ -403,7 +427,8 @@ class _Readings:
             channel = math.log(max(probability, 1e-12))
             if candidate in frequencies:
                 score = channel + ZIPF_WEIGHT * LN10 * self.lexicon.zipf(candidate)
-            elif channel + rare_bonus <= best_score - UNKNOWN_WINDOW or spelled >= MAX_SPELLED:
+            elif (channel + rare_bonus <= best_score - UNKNOWN_WINDOW or spelled >= MAX_SPELLED
+                  or not self.lexicon.could_be_compound(candidate)):
                 continue
             else:
                 spelled += 1

@@ -12,6 +12,7 @@ SYSTEM_PACKAGES=(
   hunspell-sv libhunspell-dev   # Swedish lexicon for repair, and what its Python binding builds on
   gcc python3-dev               # to build that binding
   fonts-dejavu-core             # fonts for the sample and test PDFs
+  fonts-liberation2             # Times- and Arial-like faces for the repair benchmark's page images
 )
 
 missing=()

@@ -59,6 +59,51 @@ def test_mojibake_is_fixed():
     assert {c.reason for c in result.changes} == {"mojibake"}
 
 
+DAMAGED_OPENING = "Socialnamnden foreslar att forvaltningen far i uppdrag att gora en 6versyn. "
+
+
+def test_context_decides_between_valid_words():
+    # "far", "ar", "starka" are words too; in damaged text their neighbours decide.
+    result = repair_text(DAMAGED_OPENING + "Namnden far anvanda pengarna under tre ar for att "
+                         "starka verksamheten, vilket innebar att det ar viktigt.")
+    assert "Nämnden får använda pengarna under tre år för att stärka verksamheten, vilket " \
+           "innebär att det är viktigt." in result.text, result.text
+
+
+def test_valid_words_in_clean_text_are_left_alone():
+    # The same words where nothing shows OCR damage: "far" and "har" may mean just that.
+    text = "Hans far bor i Lund och har en son som bara tar bussen hem."
+    assert repair_text(text).changes == ()
+
+
+def test_a_text_that_kept_its_letters_keeps_its_valid_words():
+    text = ("Nämnden får använda pengarna för att stärka verksamheten och förvaltningen ska "
+            "återkomma med en redovisning. Hans far bor i Lund. Kommunen har tagit fram en plan "
+            "för hogskola och näringsliv, som är viktig för regionens utveckling.")
+    result = repair_text(text)
+    assert "högskola" in result.text  # an unknown word is still read
+    assert "Hans far bor i Lund" in result.text
+
+
+def test_line_end_hyphens_in_numbers_single_letters_and_words():
+    result = repair_text(DAMAGED_OPENING + "Beslutet galler 2022-03-\n01 och finns i e-\ntjansten, "
+                         "en utveck-\nling som namnden onskar.")
+    assert "2022-03-01" in result.text and "e-tjänsten" in result.text
+    assert "utveckling" in result.text
+
+
+def test_abbreviation_endings_and_capital_o_for_small_o_umlaut():
+    result = repair_text(DAMAGED_OPENING + "Antalet SIP:ar har okat och kostnaderna Overstiger "
+                         "budgeten, men namnden tycker att det ar ratt.")
+    assert "SIP:ar" in result.text
+    assert "kostnaderna överstiger budgeten" in result.text, result.text
+
+
+def test_bullets_read_as_asterisks():
+    result = repair_text(DAMAGED_OPENING + "Syftet ar att\n\n* starka samverkan\n* oka kunskapen\n")
+    assert "\n• stärka samverkan\n• öka kunskapen" in result.text, result.text
+
+
 # ---- any input at all -----------------------------------------------------------------
 
 ODD_TEXT = st.text(alphabet=st.characters(codec=None, categories=None), max_size=300) | st.text(

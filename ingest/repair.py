@@ -67,6 +67,7 @@ _BREAK = re.compile(r"[.!?;]|\n[ \t]*\n")
 LN10 = math.log(10)
 MAX_REMEMBERED = 200_000
 MAX_SPELLED = 15  # hunspell look-ups per unknown word
+MAX_ZIPF = 7.6  # "är", "och": the commonest Swedish words
 UNKNOWN_WINDOW = 1.5  # nats: readings of an unknown word this close to the best go to context
 # Words that follow the preposition "i" and hardly ever a number: before them a
 # lone "1" is "i" ("1 en strategisk", "1 enlighet med").
@@ -423,8 +424,11 @@ class _Readings:
         frequencies = self.lexicon.frequencies
         rare_bonus = ZIPF_WEIGHT * LN10 * KNOWN_WORD_ZIPF
         spelled = 0
+        best_possible = ZIPF_WEIGHT * LN10 * MAX_ZIPF
         for candidate, probability in self.table.variants(lower):
             channel = math.log(max(probability, 1e-12))
+            if channel + best_possible <= best_score - UNKNOWN_WINDOW:
+                break  # variants come most probable first: none further on can come close
             if candidate in frequencies:
                 score = channel + ZIPF_WEIGHT * LN10 * self.lexicon.zipf(candidate)
             elif (channel + rare_bonus <= best_score - UNKNOWN_WINDOW or spelled >= MAX_SPELLED

@@ -5,6 +5,8 @@ Sources (each one document; the name is the split key):
 
   tests/corpus_texts/*.txt     the project's own documents in the archive's genres
                                (doc = file stem, e.g. "protokoll_01")
+  bench/context_texts/*.txt    105 more, written for the context model (doc =
+                               "ctx_" + stem); always training, never held out
   <repo>/../shared/seeds/      the clean seeds 000, 002, 003 (doc = "seed000" ...)
   tests/genre_texts.py         GENRE_TEXTS (doc = "genre_protokoll" ...)
 
@@ -13,7 +15,9 @@ never paired, learned from or split, only looked at (``--stats``, and the
 harness in bench/repair_eval.py).
 
 How a page is made. The text is laid out on A4 pages with tests/scanned.py's
-font (DejaVu Sans, 11 pt), margins and line height, but broken into lines the
+font (DejaVu Sans, 11 pt; the context texts a quarter each in DejaVu Sans,
+DejaVu Serif, Liberation Serif and Liberation Sans, a third of the Liberation
+ones at 200 dpi: ``font_of``, ``dpi_of``), margins and line height, but broken into lines the
 way a word processor does it: at spaces, after a hyphen inside a word
 ("FoU-|enheter", kept whole in the gold as "FoU-enheter"), and, in about half of
 the documents (HYPHENATE_SHARE, by a stable hash of the name), by Swedish
@@ -101,6 +105,7 @@ FONTS = {"sans": scanned.FONT_PATH, "serif": scanned.FONT_PATH.with_name("DejaVu
 
 GENERATOR_VERSION = 1  # bump when pages would come out differently
 DPI = 300
+LOW_DPI = 200
 NOISE = 0.05
 SKEWS = (-0.3, 0.4, -0.2, 0.5, -0.4, 0.3)  # degrees
 JOBS = 2
@@ -139,6 +144,14 @@ def font_of(doc: str) -> str:
         return "sans"
     fraction = stable_fraction("beslut-repair-font-v1", doc)
     return ("serif", "times", "arial", "sans")[min(int(fraction * 4), 3)]
+
+
+def dpi_of(doc: str) -> int:
+    """300 dpi, but 200 for a third of the context texts in Liberation faces: the
+    coarser scans of older archives, where "å" and "ä" come out as "d" and "i"."""
+    if font_of(doc) in ("times", "arial") and stable_fraction("beslut-repair-dpi-v1", doc) < 1 / 3:
+        return LOW_DPI
+    return DPI
 
 
 # ---- the clean texts -------------------------------------------------------------
@@ -284,22 +297,25 @@ def tesseract_version() -> str:
     return (done.stdout or done.stderr).splitlines()[0].strip()
 
 
-def page_key(drawn: str, skew: float, seed: int, version: str, font: str = "sans") -> str:
+def page_key(drawn: str, skew: float, seed: int, version: str, font: str = "sans",
+             dpi: int = DPI) -> str:
     settings = [GENERATOR_VERSION, DPI, NOISE, skew, seed, version, drawn]
     if font != "sans":  # keys of pages in the first font stay as they were
         settings.append(font)
+    if dpi != DPI:
+        settings.append(dpi)
     settings = json.dumps(settings, ensure_ascii=False)
     return hashlib.sha256(settings.encode("utf-8")).hexdigest()[:20]
 
 
-def ocr_page(job: tuple[str, str, float, int, str]) -> tuple[str, str]:
+def ocr_page(job: tuple[str, str, float, int, str, int]) -> tuple[str, str]:
     """Draw one page and read it with the English model: (key, text)."""
-    key, drawn, skew, seed, font = job
-    image = scanned.render_page_image(drawn, dpi=DPI, skew_degrees=skew, noise=NOISE, seed=seed,
+    key, drawn, skew, seed, font, dpi = job
+    image = scanned.render_page_image(drawn, dpi=dpi, skew_degrees=skew, noise=NOISE, seed=seed,
                                       font_path=FONTS[font])
     with tempfile.TemporaryDirectory(prefix="beslut-repair-") as tmp:
         png = Path(tmp) / "page.png"
-        image.save(png, dpi=(DPI, DPI))
+        image.save(png, dpi=(dpi, dpi))
         done = subprocess.run(["tesseract", str(png), "stdout", "-l", "eng"],
                               capture_output=True, env=TESSERACT_ENV)
     if done.returncode != 0:
@@ -321,15 +337,16 @@ def build(jobs: int = JOBS, force: bool = False) -> list[dict]:
     cached = {} if force else {r["key"]: r["damaged"] for r in read_pairs() if r.get("key")}
     records, todo = [], {}
     for doc, text in clean_texts().items():
-        split, font = split_of(doc), font_of(doc)
-        for number, page in enumerate(layout(text, hyphenate=hyphenates(doc), font=font), start=1):
+        split, font, dpi = split_of(doc), font_of(doc), dpi_of(doc)
+        for number, page in enumerate(layout(text, hyphenate=hyphenates(doc), font=font, dpi=dpi),
+                                      start=1):
             skew, seed = page_settings(doc, number)
-            key = page_key(page.drawn, skew, seed, version, font)
+            key = page_key(page.drawn, skew, seed, version, font, dpi)
             records.append({"doc": doc, "page": number, "split": split, "kind": "ocr",
                             "gold": page.gold, "damaged": cached.get(key), "drawn": page.drawn,
-                            "skew": skew, "seed": seed, "font": font, "key": key})
+                            "skew": skew, "seed": seed, "font": font, "dpi": dpi, "key": key})
             if key not in cached:
-                todo[key] = (key, page.drawn, skew, seed, font)
+                todo[key] = (key, page.drawn, skew, seed, font, dpi)
             if number == 1:
                 flavour = MOJIBAKE_FLAVOURS[int(stable_fraction("beslut-repair-mojibake-v1", doc)
                                                 * len(MOJIBAKE_FLAVOURS))]
@@ -381,8 +398,8 @@ def _current(records: list[dict]) -> bool:
         return False
     have = {(r["doc"], r["page"], r["gold"]) for r in records if r["kind"] == "ocr"}
     want = {(doc, number, page.gold) for doc, text in clean_texts().items()
-            for number, page in enumerate(layout(text, hyphenate=hyphenates(doc), font=font_of(doc)),
-                                          start=1)}
+            for number, page in enumerate(layout(text, hyphenate=hyphenates(doc), font=font_of(doc),
+                                                 dpi=dpi_of(doc)), start=1)}
     return have == want
 
 
@@ -596,7 +613,7 @@ def learn_table(path: Path = CONFUSIONS_PATH) -> dict:
         "documents": len({r["doc"] for r in records}),
         "pages": len(records),
         "gold_tokens": sum(len(scanned.tokens(r["gold"])) for r in records),
-        "ocr": f"{tesseract_version()} -l eng, {DPI} dpi, noise {NOISE}",
+        "ocr": f"{tesseract_version()} -l eng, {DPI} dpi ({LOW_DPI} for some), noise {NOISE}",
     }, **table}
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(_table_json(table), encoding="utf-8")

@@ -309,7 +309,8 @@ def _time_child(system: str, split: str) -> None:
     print(json.dumps({"import_s": round(imported - start, 4), "first_call_s": round(ready - imported, 4),
                       "startup_s": round(ready - start, 4), "chars": chars,
                       "seconds": round(seconds, 4), "cpu_seconds": round(cpu, 4),
-                      "chars_per_s": round(chars / seconds) if seconds else None}))
+                      "chars_per_s": round(chars / seconds) if seconds else None,
+                      "chars_per_cpu_s": round(chars / cpu) if cpu else None}))
 
 
 # ---- the real seeds ------------------------------------------------------------------
@@ -428,6 +429,8 @@ def print_report(report: dict) -> None:
     t_r, t_b = systems["repair"]["timing"], systems["baseline"]["timing"]
     print(f"{'chars/s after start-up':32}{'':>{w}}{t_r.get('chars_per_s') or 0:>{w},}"
           f"{t_b.get('chars_per_s') or 0:>{w},}{'>= 300,000':>{w}}")
+    print(f"{'  the same per CPU second':32}{'':>{w}}{t_r.get('chars_per_cpu_s') or 0:>{w},}"
+          f"{t_b.get('chars_per_cpu_s') or 0:>{w},}")
     print(f"{'start-up s (import+first call)':32}{'':>{w}}{t_r.get('startup_s', 0):>{w}.3f}"
           f"{t_b.get('startup_s', 0):>{w}.3f}{'<= 1':>{w}}")
     for name, first, second in (("  import s / first call s", "import_s", "first_call_s"),

@@ -4,9 +4,13 @@ whose matter it is, by its canonical name in the gazetteer (namnder.txt).
 Where each genre names its board:
 - tjänsteutlåtande, utredning, yttrande, delegationsbeslut: a line of the header
   block, alone ("Socialnämnden"), after "Till" or a label ("Beställare:
-  Utbildningsnämnden"), or before the municipality ("Socialnämnden i Lidingö
-  stad"); a tjänsteutlåtande that does not, names it in its Förslag till beslut
-  ("I kommunstyrelsen:", "Socialnämnden beslutar ...");
+  Utbildningsnämnden", "Beslutsinstans: Socialnämnden"), as what a report is
+  addressed to ("Rapport till kommunstyrelsen"), or before the municipality
+  ("Socialnämnden i Lidingö stad"); a tjänsteutlåtande that does not, names it
+  in its Förslag till beslut ("I kommunstyrelsen:", "Socialnämnden beslutar
+  ..."), a delegationsbeslut in its delegation ("enligt socialnämndens
+  delegationsordning"), a yttrande in who decided it ("har beslutats av
+  miljönämnden");
 - protokoll and kallelse: the meeting organ in the header, or the heading of
   its decisions ("Kommunstyrelsens arbetsutskotts beslut");
 - policy: the board that adopted it ("Antagen av kommunfullmäktige ...");
@@ -25,7 +29,10 @@ from .adoption import find_adoption
 from ..document import UNKNOWN_TYPE
 
 # Labels whose value is the board: "Till: Socialnämnden", "Beställare: Utbildningsnämnden".
-BOARD_LABELS = ("Till", "Beställare", "Uppdragsgivare", "Organ", "Nämnd", "Mottagare")
+BOARD_LABELS = ("Till", "Beställare", "Uppdragsgivare", "Organ", "Nämnd", "Mottagare",
+                "Beslutsinstans", "Beslutande organ", "Ansvarig nämnd")
+# A report or proposal addressed in its header: "Rapport till kommunstyrelsen".
+ADDRESSED_TO = re.compile(r"^[\w-]+(?: [\w-]+)? till (?P<board>.+)$", re.IGNORECASE)
 # "Miljö- och stadsbyggnadsnämnden" is not "Stadsbyggnadsnämnden": a match right after
 # "xxx- och" or "xxx-," is the tail of a longer name.
 TAIL_OF_LONGER_NAME = re.compile(r"\w-,?\s+(?:och|samt)\s+$|\w-,\s+$")
@@ -112,6 +119,8 @@ def find_board(text: str, doc_type: str) -> FoundBoard | None:
         rules = rules + [proposal_board]
     if doc_type == "delegationsbeslut":
         rules = rules + [delegating_board]
+    if doc_type == "yttrande":
+        rules = rules + [deciding_board]
     for rule in rules:
         found = rule(text)
         if found:
@@ -124,8 +133,7 @@ def header_board(text: str) -> FoundBoard | None:
     header = layout.header_lines(text)
     for line in header:
         for cell in layout.cells(line) or [line]:
-            value = layout.labelled_value(cell, BOARD_LABELS)
-            candidate = value if value else cell
+            candidate = board_named_in(cell)
             mention = board_at_start(candidate)
             if mention and not layout.is_prose(candidate):
                 return FoundBoard(mention.board, line)
@@ -138,6 +146,17 @@ def header_board(text: str) -> FoundBoard | None:
         if mention:
             return FoundBoard(mention.board, line)
     return None
+
+
+def board_named_in(cell: str) -> str:
+    """Where a header cell names its board: a label's value ("Beslutsinstans:
+    Socialnämnden"), what a report is addressed to ("Rapport till kommunstyrelsen"),
+    else the cell itself."""
+    value = layout.labelled_value(cell, BOARD_LABELS)
+    if value:
+        return value
+    addressed = ADDRESSED_TO.match(cell.strip())
+    return addressed.group("board") if addressed else cell
 
 
 def decision_heading_board(text: str) -> FoundBoard | None:
@@ -174,21 +193,41 @@ def proposal_board(text: str) -> FoundBoard | None:
     return None
 
 
-DELEGATION = re.compile(r"delegation (?:av|från) (?P<after>.{0,60})|(?P<before>.{0,60})s? "
-                        r"delegationsordning", re.IGNORECASE)
+# Where a delegationsbeslut names the board that delegated it; the first two name it
+# first ("på delegation från socialnämnden"), the last in the genitive before the
+# delegationsordning ("enligt miljönämndens delegationsordning").
+DELEGATED_FROM = re.compile(r"delegation (?:av|från) (?P<board>.{0,60})", re.IGNORECASE)
+ORDER_FOR = re.compile(r"delegationsordning(?:en)? (?:för|i) (?P<board>.{0,60})", re.IGNORECASE)
+ORDER_OF = re.compile(r"(?P<board>.{0,60}) delegationsordning\b", re.IGNORECASE)
+DECIDED_BY = re.compile(r"\bhar (?:beslutats|fattats|antagits|fastställts) av (?P<after>.{0,60})",
+                        re.IGNORECASE)
 
 
 def delegating_board(text: str) -> FoundBoard | None:
     """The board a delegationsbeslut is taken for: "på delegation av socialnämnden",
-    "enligt miljönämndens delegationsordning"."""
+    "delegationsordningen för tekniska nämnden", "enligt miljönämndens delegationsordning"."""
     flat = " ".join(text.split())
-    for match in DELEGATION.finditer(flat):
-        after, before = match.group("after"), match.group("before")
-        mentions = find_boards(after) if after else find_boards(before)
-        if after and mentions and mentions[0].start == 0:
-            return FoundBoard(mentions[0].board, match.group().strip())
-        if before and mentions and mentions[-1].end >= len(before) - 1 and mentions[-1].genitive:
+    for pattern in (DELEGATED_FROM, ORDER_FOR):
+        for match in pattern.finditer(flat):
+            mentions = find_boards(match.group("board"))
+            if mentions and mentions[0].start == 0:
+                return FoundBoard(mentions[0].board, match.group().strip())
+    for match in ORDER_OF.finditer(flat):
+        before = match.group("board")
+        mentions = find_boards(before)
+        if mentions and mentions[-1].end >= len(before) - 1 and mentions[-1].genitive:
             return FoundBoard(mentions[-1].board, match.group().strip())
+    return None
+
+
+def deciding_board(text: str) -> FoundBoard | None:
+    """The board a yttrande says decided it: "Yttrandet har beslutats av hälso- och
+    sjukvårdsnämnden den 23 september 2020"."""
+    flat = " ".join(text.split())
+    for match in DECIDED_BY.finditer(flat):
+        mentions = find_boards(match.group("after"))
+        if mentions and mentions[0].start == 0:
+            return FoundBoard(mentions[0].board, match.group().strip())
     return None
 
 

@@ -5,12 +5,20 @@ Two forms are written: ISO ("2020-06-16") and words ("den 14 april 2021",
 dates; its own is the one its conventions put on the cover:
 
 - protokoll and kallelse: the meeting date (Sammanträdesdatum, "Tid:", "fört vid
-  nämndens sammanträde tisdagen den ...");
+  nämndens sammanträde tisdagen den ...", a kungörelse's "Kommunfullmäktige
+  sammanträder i ... måndagen den 13 december 2021"). A kallelse has no other
+  date of its own: the day it was sent ("Utskicksdatum", the place and date
+  over its signature) is not it;
 - policy: the date it was adopted ("Antagen av kommunfullmäktige den ...");
 - all: a date under a date label in the header ("Datum:", "Utfärdat",
   "Beslutsdatum", an e-mail's "Skickat:"), a date standing alone in the header
   block, possibly after the place ("Lund den 21 september 2023"), and last the
-  place-and-date line above the signatures ("Umeå den 2 november 2020").
+  place-and-date line above the signatures ("Umeå den 2 november 2020"), or a
+  date alone there (a motion's "2020-02-03").
+
+OCR runs the header's columns together ("Socialförvaltningen Datum: 2022-10-03",
+"Falun 2022-10-05 Borlänge 2022-10-05") and may damage a month's name by a
+letter ("novernber"); both are read.
 
 A date in running text ("beslutade den 14 april 2021"), a deadline ("senast
 ..."), a start of validity ("Gäller från ...") or a registry stamp ("Inkom:
@@ -30,7 +38,10 @@ MONTHS = {
     "september": 9, "sept": 9, "sep": 9, "oktober": 10, "okt": 10, "november": 11, "nov": 11,
     "december": 12, "dec": 12,
 }
-_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+# OCR's damaged month names ("novernber", "septernber", "oktoher") are read too:
+# a word one letter off a long month name, once "rn" is taken for the "m" it often was.
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True)) + r"|[a-zåäö]{5,10}"
+LONG_MONTHS = [name for name in MONTHS if len(name) >= 5]
 _WEEKDAY = r"(?:måndag|tisdag|onsdag|torsdag|fredag|l[öo]rdag|s[öo]ndag)(?:en)?"
 ISO_DATE = r"(?P<iso_year>(?:19|20)\d\d)-(?P<iso_month>\d\d)-(?P<iso_day>\d\d)"
 WORD_DATE = (rf"(?:{_WEEKDAY}\s+)?(?:den\s+)?(?P<day>\d{{1,2}})(?::[ae])?\s+(?P<month>{_MONTH})\.?"
@@ -38,7 +49,8 @@ WORD_DATE = (rf"(?:{_WEEKDAY}\s+)?(?:den\s+)?(?P<day>\d{{1,2}})(?::[ae])?\s+(?P<
 DATE = re.compile(rf"(?<![\w-])(?:{ISO_DATE}|{WORD_DATE})(?!\w|-\d)", re.IGNORECASE)
 
 MEETING_LABELS = ("Sammanträdesdatum", "Sammanträdets datum", "Sammanträde", "Mötesdatum",
-                  "Datum för sammanträdet", "Tid", "Datum")
+                  "Datum för sammanträdet", "Tid", "Datum", "Dag och tid", "Datum och tid",
+                  "Tid och plats", "Dag", "Mötestid", "Sammanträdestid")
 DATE_LABELS = ("Datum", "Utfärdat", "Utfärdad", "Beslutsdatum", "Upprättad", "Upprättat",
                "Daterad", "Skickat", "Skickad", "Skrivelsedatum")
 # Words that make a date something other than the document's own: deadlines,
@@ -48,9 +60,13 @@ NOT_OWN_DATE = re.compile(
     r"ankom\w*|gäller|giltig\w*|revider\w*|juster\w*|anslag\w*|svar\w*|sista|nästa|utgår|"
     r"upphör|ersätter|antag\w*|fastställ\w*|ikraft\w*|utskrift\w*|kl|klockan)\b", re.IGNORECASE)
 MEETING_PHRASE = re.compile(r"\bsammanträde[rts]?\s+(?=\S)", re.IGNORECASE)
+# The sentence that says when the board meets, up to its full stop (not a time's "18.00").
+MEETING_SENTENCE = re.compile(r"\b(?:sammanträder|sammanträde|sammanträdet)\b"
+                              r"(?:[^.]|\.(?=\d))*", re.IGNORECASE)
 PLACE = r"[A-ZÅÄÖ][\w-]+(?: [A-ZÅÄÖ][\w-]+)?"
 PLACE_DATE = re.compile(rf"^(?P<place>{PLACE}),?\s+(?:den\s+)?(?P<date>.+)$")
 MAX_HEADER_DATE_PREFIX_WORDS = 4  # "Nummer 7 ·", "Version 1.2,"
+FOOT_LINES = 12  # a date alone counts as the signing date this near the end
 
 
 @dataclass(frozen=True)
@@ -89,11 +105,23 @@ def _iso(match: re.Match) -> str | None:
         year, month, day = (int(match.group(g)) for g in ("iso_year", "iso_month", "iso_day"))
     else:
         year, day = int(match.group("year")), int(match.group("day"))
-        month = MONTHS[match.group("month").lower()]
+        month = month_number(match.group("month"))
+        if month is None:
+            return None
     try:
         return date(year, month, day).isoformat()
     except ValueError:
         return None
+
+
+def month_number(word: str) -> int | None:
+    """1-12 for a month's name, also one OCR damaged by a letter; None for other words."""
+    word = word.lower()
+    if word in MONTHS:
+        return MONTHS[word]
+    word = word.replace("rn", "m")
+    close = {MONTHS[name] for name in LONG_MONTHS if layout.edit_distance(word, name, 1) <= 1}
+    return close.pop() if len(close) == 1 else None
 
 
 # ---- the document's own date ----------------------------------------------------------------
@@ -101,7 +129,11 @@ def _iso(match: re.Match) -> str | None:
 def document_date(text: str, doc_type: str) -> OwnDate | None:
     """The document's own date by its genre's conventions, or None."""
     rules = [labelled_date, header_date, signed_date]
-    if doc_type in ("protokoll", "kallelse"):
+    if doc_type == "kallelse":
+        # Its other dates are the day it was sent ("Utskicksdatum", the signature's
+        # "Eskilstuna 2023-02-28"): never the kallelse's own.
+        rules = [meeting_date]
+    elif doc_type == "protokoll":
         rules = [meeting_date] + rules
     elif doc_type == "policy":
         rules = [adopted_date] + rules
@@ -119,19 +151,37 @@ def meeting_date(text: str) -> OwnDate | None:
         iso = _date_at_start(value)
         if iso:
             return OwnDate(iso, line if value in line else f"{line} {value}", "meeting")
-    # OCR merges columns: "Kultur- och fritidsnämnden Sammanträdesdatum", the date below.
-    for i, line in enumerate(top):
-        if layout.fold(line).endswith("sammantradesdatum") and i + 1 < len(top):
-            iso = _date_at_start(top[i + 1])
-            if iso:
-                return OwnDate(iso, f"{line} {top[i + 1]}", "meeting")
+    # The label in one column, the date below it in the next line's column ("Kommunfullmäktige
+    # 2022-06-20"); or OCR merged the columns: "Kultur- och fritidsnämnden Sammanträdesdatum".
+    for i, line in enumerate(top[:-1]):
+        if _heads_a_column(line, "sammantradesdatum"):
+            for cell in layout.cells(top[i + 1]):
+                iso = _date_at_start(cell)
+                if iso:
+                    return OwnDate(iso, f"{line} {top[i + 1]}", "meeting")
     # "fört vid socialnämndens sammanträde tisdagen den 15 december 2020"
     joined = " ".join(top[:15])
     for match in MEETING_PHRASE.finditer(joined):
         following = DATE.match(joined, match.end())
         if following and _iso(following):
             return OwnDate(_iso(following), joined[match.start():following.end()], "meeting")
+    return meeting_sentence_date(joined)
+
+
+def meeting_sentence_date(joined: str) -> OwnDate | None:
+    """A kungörelse's sentence: "Kommunfullmäktige sammanträder i Enköpings kommunhus,
+    sammanträdessalen Ekolsund, måndagen den 13 december 2021 klockan 18.00"."""
+    for sentence in MEETING_SENTENCE.finditer(joined):
+        for found in DATE.finditer(sentence.group()):
+            before = sentence.group()[:found.start()].split()[-2:]
+            if _iso(found) and not NOT_OWN_DATE.search(" ".join(before)):
+                return OwnDate(_iso(found), sentence.group().strip(), "meeting")
     return None
+
+
+def _heads_a_column(line: str, folded_label: str) -> bool:
+    return (layout.fold(line).endswith(folded_label)
+            or any(layout.fold(cell) == folded_label for cell in layout.cells(line)))
 
 
 def adopted_date(text: str) -> OwnDate | None:
@@ -164,24 +214,35 @@ def header_date(text: str) -> OwnDate | None:
 
 def signed_date(text: str) -> OwnDate | None:
     """The place and date above the signatures ("Västerås den 8 februari 2021"; in an
-    avtal once for each party), the last such line of the document."""
-    for line in reversed(layout.nonblank(text)):
+    avtal once for each party), the last such line of the document; or, near the
+    foot, a date alone over the signatures (a motion's "2020-02-03")."""
+    all_lines = layout.nonblank(text)
+    for number, line in enumerate(reversed(all_lines)):
         parts = layout.cells(line)
         if len(parts) == 1 and len(line.split()) >= 4:
-            parts = _split_repeated(line)  # OCR ran the two parties' columns together
+            parts = _split_place_dates(line)  # OCR ran the parties' columns together
         dates = {_place_date(cell) for cell in parts}
         if len(dates) == 1 and None not in dates:
             return OwnDate(dates.pop(), line, "signed")
+        if number < FOOT_LINES and len(parts) == 1 and _bare_date(line):
+            return OwnDate(_bare_date(line), line, "signed")
     return None
 
 
-def _split_repeated(line: str) -> list[str]:
-    """ "Nacka 2019-12-17 Nacka 2019-12-17" -> ["Nacka 2019-12-17", "Nacka 2019-12-17"]."""
-    words = line.split()
-    half = len(words) // 2
-    if len(words) % 2 == 0 and words[:half] == words[half:]:
-        return [" ".join(words[:half])] * 2
-    return [line]
+def _split_place_dates(line: str) -> list[str]:
+    """ "Falun 2022-10-05 Borlänge 2022-10-05" -> ["Falun 2022-10-05", "Borlänge 2022-10-05"]:
+    the line cut after each of its dates (the line whole if anything follows the last)."""
+    pieces, start = [], 0
+    for match in DATE.finditer(line):
+        pieces.append(line[start:match.end()].strip(" ,"))
+        start = match.end()
+    return pieces if pieces and not line[start:].strip(" .,") else [line]
+
+
+def _bare_date(line: str) -> str | None:
+    """The date of a line that is a date and nothing else: "2020-02-03", "den 3 juni 2020"."""
+    found = DATE.fullmatch(line.strip(" .,"))
+    return _iso(found) if found else None
 
 
 def _date_at_start(value: str) -> str | None:

@@ -133,7 +133,7 @@ def _signed_by_councillors(text: Text):
 
 
 def _paragraph_lines(text: Text):
-    lines = [line for line in layout.nonblank(text.raw) if re.match(r"^§\s*\d+\b", line)]
+    lines = [line for line in layout.nonblank(text.raw) if layout.PARAGRAPH_LINE.match(line)]
     return lines[0] if lines else None
 
 
@@ -154,10 +154,12 @@ def _email_headers(text: Text):
 CUES = (
     # tjänsteutlåtande / tjänsteskrivelse: the office's report to a board
     heading("tjansteutlatande", 4, "Tjänsteutlåtande", "Tjänsteskrivelse"),
+    # Some offices head the same report "Beslutsunderlag" (elsewhere a section listing papers).
+    heading("tjansteutlatande", 3, "Beslutsunderlag", "Underlag för beslut"),
     section("tjansteutlatande", 2, "Förslag till beslut", "Förvaltningens förslag till beslut",
             "Ordförandens förslag", "Förslag till nämnden", "Kontorets förslag till beslut"),
     section("tjansteutlatande", 1, "Ärendet", "Beskrivning av ärendet", "Ärendebeskrivning",
-            "Ärendet i korthet", "Ärendets beredning"),
+            "Ärendet i korthet", "Ärendets beredning", "Sammanfattning av ärendet"),
     phrase("tjansteutlatande", 1, r"(?m)^[^\S\n]*(?:forvaltningens|kontorets|\w+kontorets|"
            r"\w+forvaltningens) (?:synpunkter|bedomning|overvaganden)",
            "förvaltningens synpunkter / bedömning"),
@@ -279,7 +281,8 @@ CUES = (
     section("policy", 0.5, "Ansvar", "Ansvarsfördelning", "Roller och ansvar"),
 
     # texts that are no board's paperwork
-    heading(UNKNOWN_TYPE, 4, "Pressmeddelande", "Nyhetsbrev", "Inbjudan", "Nyheter"),
+    heading(UNKNOWN_TYPE, 4, "Pressmeddelande", "Nyhetsbrev", "Inbjudan", "Nyheter",
+            "Lediga jobb", "Lediga tjänster", "Platsannons"),
     phrase(UNKNOWN_TYPE, 3, r"(?m)^[^\n]{0,40}\bnyhetsbrev\b", "nyhetsbrev"),
     title_start(UNKNOWN_TYPE, 3, r"inbjudan (?:till|om)\b", "Inbjudan till"),
     custom(UNKNOWN_TYPE, 4, "e-mail headers", _email_headers),

@@ -56,8 +56,38 @@ def nonblank(text: str) -> list[str]:
 
 def cells(line: str) -> list[str]:
     """A line cut where wide gaps show merged columns:
-    "Sundsvalls kommun      PROTOKOLLSUTDRAG" -> ["Sundsvalls kommun", "PROTOKOLLSUTDRAG"]."""
-    return [cell.strip() for cell in COLUMN_GAP.split(line.strip()) if cell.strip()]
+    "Sundsvalls kommun      PROTOKOLLSUTDRAG" -> ["Sundsvalls kommun", "PROTOKOLLSUTDRAG"];
+    and, where OCR closed the gap, before a header label inside it:
+    "Socialförvaltningen Datum: 2022-10-03" -> ["Socialförvaltningen", "Datum: 2022-10-03"]."""
+    parts = [cell.strip() for cell in COLUMN_GAP.split(line.strip()) if cell.strip()]
+    return [piece for cell in parts for piece in split_at_inner_labels(cell)]
+
+
+# Labels that open a column of the header. OCR often runs the columns of a header
+# together with a single space; such a label inside a line then starts a new cell.
+HEADER_LABELS = (
+    "Datum", "Beslutsdatum", "Sammanträdesdatum", "Utskicksdatum", "Dnr", "Diarienummer",
+    "Diarienr", "Ärendenummer", "Ärendenr", "Vårt dnr", "Vår referens", "Er referens", "Er ref",
+    "Ert dnr", "Handläggare", "Kontaktperson", "Projektledare", "Utredare", "Telefon", "E-post",
+    "Sida",
+)
+
+
+@lru_cache(maxsize=1)
+def _inner_label_pattern() -> re.Pattern:
+    alternatives = "|".join(sorted((re.escape(fold_letters(label)) for label in HEADER_LABELS),
+                                   key=len, reverse=True))
+    # After a space, the label; then a colon, or a value with a digit in it ("Dnr KS2022.0188").
+    return re.compile(rf"(?<=\s)(?:{alternatives})\.?(?=\s*:|\s+\S*\d)")
+
+
+def split_at_inner_labels(cell: str) -> list[str]:
+    """ "Kommunstyrelsen Datum 2022-06-08" -> ["Kommunstyrelsen", "Datum 2022-06-08"]: a cut
+    before each header label written with its capital inside the cell."""
+    cuts = [match.start() for match in _inner_label_pattern().finditer(fold_letters(cell))
+            if cell[match.start()].isupper()]
+    bounds = [0, *cuts, len(cell)]
+    return [cell[a:b].strip() for a, b in zip(bounds, bounds[1:]) if cell[a:b].strip()]
 
 
 def capital_tail(line: str) -> str | None:
@@ -68,6 +98,17 @@ def capital_tail(line: str) -> str | None:
     while words and words[-1].isupper() and len(words[-1]) > 3:
         tail.insert(0, words.pop())
     return " ".join(tail) if tail and words else None
+
+
+# A page number the letterhead ends with: "Sida 4 (11)", "Sida 1 av 3", "1 (3)", or the bare
+# word "Sida" when OCR left its number on the next line.
+PAGE_MARK = re.compile(
+    r"\s+(?:Sida(?:\s+\d+\s*(?:\(\s*\d+\s*\)|av\s+\d+))?|\d+\s*\(\s*\d+\s*\))\s*$", re.IGNORECASE)
+
+
+def without_page_mark(line: str) -> str:
+    """ "VIMMERBY KOMMUN SAMMANTRÄDESPROTOKOLL Sida" -> "VIMMERBY KOMMUN SAMMANTRÄDESPROTOKOLL"."""
+    return PAGE_MARK.sub("", line)
 
 
 def blocks(text: str) -> list[list[str]]:
@@ -171,20 +212,33 @@ BODY_HEADINGS = (
     "Sammanfattning", "Bakgrund", "Ärendet", "Beskrivning av ärendet", "Ärendebeskrivning",
     "Beslut", "Syfte", "Inledning", "Parter", "Avtalsparter", "Ansökan", "Plats och tid",
     "Beslutande", "Uppdraget", "Sammanfattning av ärendet",
-    "Utredningsuppdrag", "Sökande",
+    "Utredningsuppdrag",
 )
-PARAGRAPH_START = re.compile(r"^§\s*\d+")
+# A protokoll's paragraph heading: "§ 145", "§ 9 Budget", with the board's letters in front
+# ("RS § 214", "KS § 12"); not a citation wrapped onto its own line ("§ 176.").
+PARAGRAPH_LINE = re.compile(r"^(?:[A-ZÅÄÖ]{1,5}\s+)?§\s*(?P<number>\d{1,4})\b(?!\s*[.,;]\s*$)")
 
 
 def header_lines(text: str) -> list[str]:
     """The first page's header block, blank lines kept: everything above the
     first line of running text or the first body heading, at most HEADER_MAX_LINES lines."""
     out = []
-    for line in lines(first_page(text))[:HEADER_MAX_LINES]:
-        if line and (is_prose(line) or is_heading(line, BODY_HEADINGS) or PARAGRAPH_START.match(line)):
+    first = lines(first_page(text))[:HEADER_MAX_LINES]
+    for i, line in enumerate(first):
+        if line and (is_prose(line) or _opens_body(line, first[i + 1:])
+                     or PARAGRAPH_LINE.match(line)):
             break
         out.append(line)
     return out
+
+
+def _opens_body(line: str, below: list[str]) -> bool:
+    """A body heading ("Beslut", "Bakgrund"), unless header labels follow it: then it is
+    the cover's genre heading ("BESLUT" over "Datum: ...", "Dnr ...")."""
+    if not is_heading(line, BODY_HEADINGS):
+        return False
+    following = next((x for x in below if x), "")
+    return labelled_value(cells(following)[0] if following else "", HEADER_LABELS) is None
 
 
 def top_lines(text: str, count: int = LABEL_WINDOW) -> list[str]:
@@ -198,8 +252,8 @@ def top_lines(text: str, count: int = LABEL_WINDOW) -> list[str]:
 def _label_pattern(labels: tuple[str, ...]) -> re.Pattern:
     alternatives = "|".join(sorted((re.escape(fold_letters(label)) for label in labels),
                                    key=len, reverse=True))
-    # The label, then a colon, a gap or a plain space, then the value.
-    return re.compile(rf"^(?:{alternatives})(?:\s*:\s*|\s+|$)(?P<value>.*)$", re.DOTALL)
+    # The label (perhaps abbreviated: "Er ref."), then a colon, a gap or a space, then the value.
+    return re.compile(rf"^(?:{alternatives})\.?(?:\s*:\s*|\s+|$)(?P<value>.*)$", re.DOTALL)
 
 
 def labelled_value(line: str, labels: tuple[str, ...]) -> str | None:
@@ -212,19 +266,31 @@ def labelled_value(line: str, labels: tuple[str, ...]) -> str | None:
 
 
 def labelled_values(lines_: list[str], labels: tuple[str, ...]):
-    """(line index, value, the line) of each line carrying one of the labels; a label alone on
-    its line takes the next non-blank line as its value."""
+    """(line index, value, the line) of each line carrying one of the labels; a label alone in
+    its column takes the next column of its line as its value, else the next non-blank line."""
     for i, line in enumerate(lines_):
-        for cell in cells(line) or [line]:
+        parts = cells(line) or [line]
+        for j, cell in enumerate(parts):
             value = labelled_value(cell, labels)
             if value is None:
                 continue
             if not value:
-                following = next((x for x in lines_[i + 1:i + 3] if x), None)
-                if following is None:
+                value = _value_beside(parts, j) or _value_below(lines_, i)
+                if value is None:
                     continue
-                value = cells(following)[0] if cells(following) else following
             yield i, value, line
+
+
+def _value_beside(parts: list[str], j: int) -> str | None:
+    """The next column of the label's line: "Tid:      Tisdagen den 7 mars 2023"."""
+    return parts[j + 1] if j + 1 < len(parts) else None
+
+
+def _value_below(lines_: list[str], i: int) -> str | None:
+    following = next((x for x in lines_[i + 1:i + 3] if x), None)
+    if following is None:
+        return None
+    return cells(following)[0] if cells(following) else following
 
 
 STREET_LINE = re.compile(

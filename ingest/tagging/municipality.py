@@ -149,7 +149,8 @@ def split_letterhead(line: str) -> list[str]:
 
 def header_cells(line: str) -> list[str]:
     """The parts of a header line a heading may stand in: its columns, what follows the
-    municipality or board it opens with, and the capitals it ends with."""
+    municipality or board it opens with, and the capitals it ends with (page number aside)."""
+    line = layout.without_page_mark(line)
     tail = layout.capital_tail(line)
     return layout.cells(line) + split_letterhead(line)[1:] + ([tail] if tail else [])
 

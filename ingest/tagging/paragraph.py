@@ -13,7 +13,9 @@ import re
 
 from . import layout
 
-PARAGRAPH_LINE = re.compile(r"^§\s*(?P<number>\d{1,4})\b")
+PARAGRAPH_LINE = layout.PARAGRAPH_LINE
+# "..., § 118" or "..., HSN § 97" after a decision's date.
+CITED_PARAGRAPH = re.compile(r",?\s*(?:[A-ZÅÄÖ]{1,5}\s+)?§\s*(\d{1,4})\b")
 PARAGRAPH_RANGE = re.compile(r"§§\s*\d+|^paragrafer\b", re.IGNORECASE | re.MULTILINE)
 DECISION_VERB = re.compile(r"\b(?:beslutat?s?|beslutade|behandlade|behandlat|antog|antagen|antagna|"
                            r"antaget|fastställ\w*|godkände|godkänd)\b", re.IGNORECASE)
@@ -52,11 +54,11 @@ def decided_paragraph(text: str, own_date: str) -> tuple[str, str] | None:
 
     flat = " ".join(text.split())
     for match in DATE.finditer(flat):
-        after = re.match(r",?\s*§\s*(\d{1,4})\b", flat[match.end():])
+        after = CITED_PARAGRAPH.match(flat, match.end())
         if not after or _iso(match) != own_date:
             continue
         starts = [m.end() for m in SENTENCE_START.finditer(flat, 0, match.start())]
-        sentence = flat[starts[-1] if starts else 0:match.end() + after.end()]
+        sentence = flat[starts[-1] if starts else 0:after.end()]
         if DECISION_VERB.search(sentence):
             return f"§ {after.group(1)}", sentence.strip()
     return None

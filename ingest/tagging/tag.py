@@ -31,10 +31,22 @@ TAGGED_KEYS = ("title", "date", "municipality", "board", "dnr", "paragraph", "ha
 DECISION_TYPES = ("tjansteutlatande", "protokoll", "delegationsbeslut")
 
 
+# Tagging reads headers, labels and sentences. A longer line (a text export
+# without line breaks: 10 MB on one line took 90 s to tag) is read only so far.
+MAX_LINE_CHARS = 10_000
+
+
 def tag(doc: Document) -> Document:
-    doc_type, metadata = tag_metadata(doc.text)
+    doc_type, metadata = tag_metadata(_bounded_lines(doc.text))
     kept = {key: value for key, value in doc.metadata.items() if key not in TAGGED_KEYS}
     return doc.evolve(doc_type=doc_type, metadata={**kept, **metadata})
+
+
+def _bounded_lines(text: str) -> str:
+    lines = text.split("\n")
+    if max(map(len, lines)) <= MAX_LINE_CHARS:
+        return text
+    return "\n".join(line[:MAX_LINE_CHARS] for line in lines)
 
 
 def tag_text(text: str) -> Document:
@@ -76,7 +88,7 @@ def tag_metadata(text: str) -> tuple[str, dict[str, Any]]:
     paragraph = _paragraph(text, doc_type, values.get("date"))
     if paragraph:
         keep("paragraph", *paragraph)
-    person = find_handlaggare(text)
+    person = find_handlaggare(text, doc_type)
     if person:
         keep("handlaggare", person.name, person.cue)
     if doc_type in DECISION_TYPES and not (doc_type == "protokoll" and is_full_protokoll(text)):

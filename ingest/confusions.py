@@ -98,12 +98,14 @@ class ConfusionTable:
     def __init__(self, table: dict):
         self.rules: dict[str, list[tuple[str, float, float]]] = {}
         self.emission: dict[tuple[str, str], float] = {}  # (seen, gold) -> P(seen | gold)
+        self.forward: dict[tuple[str, str], float] = {}  # (seen, gold) -> P(gold | seen)
         emitted = Counter()  # per gold string: how often it was read as something else
         for rule in table["substitutions"]:
             probability = rule["count"] / rule["seen_total"]
             emission = rule["count"] / rule.get("gold_total", rule["seen_total"])
             self.rules.setdefault(rule["seen"], []).append((rule["gold"], probability, emission))
             self.emission[rule["seen"], rule["gold"]] = emission
+            self.forward[rule["seen"], rule["gold"]] = probability
             if len(rule["gold"]) == 1:
                 emitted[rule["gold"]] += emission
         # The chance a character is read right: what its substitutions leave over.
@@ -135,6 +137,18 @@ class ConfusionTable:
         probability = 1.0
         for char in text:
             probability *= self.kept_as_written.get(char, 1.0)
+        return probability
+
+    def probability(self, token: str, word: str) -> float | None:
+        """For a word of the token's length: P(word | token) under the table, as
+        ``variants`` gives it; None if a difference is no learned substitution."""
+        probability = self.keep_probability(token)
+        for seen, gold in zip(token, word):
+            if seen != gold:
+                forward = self.forward.get((seen, gold))
+                if forward is None:
+                    return None
+                probability *= forward / self.keep.get(seen, 1.0)
         return probability
 
     def channel_ratio(self, token: str, word: str) -> float | None:

@@ -412,6 +412,18 @@ class _Readings:
             self._real[token] = found
         return found
 
+    def _listed_options(self, token: str, lower: str) -> tuple[tuple[str, float], ...]:
+        """The quick path for the commonest damage, a word that only lost its
+        å, ä or ö ("forvaltningen"): the listed words with them put back, scored
+        as ``_options`` scores them."""
+        scored = []
+        for candidate in self.lexicon.with_diacritics(lower):
+            probability = self.table.probability(lower, candidate)
+            if probability:
+                scored.append((math.log(probability) + ZIPF_WEIGHT * LN10 * self.lexicon.zipf(candidate),
+                               candidate))
+        return _within_window(token, scored)
+
     def _options(self, token: str) -> tuple[tuple[str, float], ...]:
         """The known variants scoring within UNKNOWN_WINDOW of the best. Variants
         come most probable first, so once even a rare known word could not come
@@ -419,6 +431,10 @@ class _Readings:
         any after the first MAX_SPELLED, too unlikely to matter for a word no
         list has."""
         lower = token.lower()
+        if lower.isalpha():
+            found = self._listed_options(token, lower)
+            if found:
+                return found
         scored: list[tuple[float, str]] = []
         best_score = -math.inf
         frequencies = self.lexicon.frequencies
@@ -441,9 +457,17 @@ class _Readings:
                 score = channel + rare_bonus
             scored.append((score, candidate))
             best_score = max(best_score, score)
-        scored.sort(key=lambda item: (-item[0], item[1]))
-        return tuple((_match_case(token, candidate), score) for score, candidate in scored
-                     if score > best_score - UNKNOWN_WINDOW)
+        return _within_window(token, scored)
+
+
+def _within_window(token: str, scored: list[tuple[float, str]]) -> tuple[tuple[str, float], ...]:
+    """The readings within UNKNOWN_WINDOW of the best, best first, in the token's case."""
+    if not scored:
+        return ()
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    best = scored[0][0]
+    return tuple((_match_case(token, candidate), score) for score, candidate in scored
+                 if score > best - UNKNOWN_WINDOW)
 
 
 def _abbreviation_ending(c: _Context) -> bool:

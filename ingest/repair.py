@@ -39,7 +39,10 @@ from .quality import DAMAGE
 _PART = r"(?:[^\W_]|[&|¢\u00a4\u00a5\u00b6])+"
 TOKEN = re.compile(rf"{_PART}(?:-[ \t]*\n[ \t]*{_PART})?|\*(?=[ \t])")
 PROTECTED_SPAN = re.compile(
-    r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b\w+\.(?:se|nu|com|org|eu)\b", re.IGNORECASE)
+    # the address's local part starts where a word starts and is bounded, so that a
+    # long run of letters is not tried from every position (which is quadratic)
+    r"(?:https?://|www\.)\S+|(?<![\w.+-])[\w.+-]{1,64}@[\w-]+(?:\.[\w-]+)+"
+    r"|\b\w+\.(?:se|nu|com|org|eu)\b", re.IGNORECASE)
 NUMBER = re.compile(r"^[\d.,:/–-]+$")
 MOJIBAKE_HINT = re.compile("[ÃÂâ€Å]")
 ABBREVIATION = re.compile(r"^(?=.*[A-ZÅÄÖ].*[A-ZÅÄÖ])[A-Za-zÅÄÖåäö]+$")  # two or more capitals: FoU, LSS

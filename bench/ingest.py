@@ -60,6 +60,7 @@ from pdfplumber.page import Page as PlumberPage  # noqa: E402
 from whoosh.writing import SegmentWriter  # noqa: E402
 
 import beslut.batch  # noqa: E402
+import beslut.prepare  # noqa: E402
 import ingest.pdf  # noqa: E402
 import ingest.pipeline  # noqa: E402
 from beslut.batch import SYNC_EVERY_SECONDS as SYNC_SECONDS, IngestJob  # noqa: E402
@@ -335,7 +336,7 @@ def measure(folder: Path, docs: int, rounds: int) -> dict:
 
 # (label, owner, attribute, depth): the calls timed in the stage breakdown.
 STAGES = [
-    ("read_source: stat, read, sha256", beslut.batch, "read_source", 1),
+    ("read_source: stat, read, sha256", beslut.prepare, "read_source", 1),
     ("extract_pdf_pages: pdfplumber", ingest.pipeline, "extract_pdf_pages", 1),
     ("page_text: textmap, then paragraph gaps", ingest.pdf, "page_text", 2),
     ("Page._get_textmap: pdfminer layout", PlumberPage, "_get_textmap", 3),
@@ -351,8 +352,8 @@ STAGES = [
 ]
 PDF_PARTS = ("/pdfminer/", "/pdfplumber/")
 # Frames that only pass the call down to pdfplumber among other things.
-PIPELINE_FRAMES = {str(REPO / p) for p in ("beslut/batch.py", "ingest/pipeline.py", "ingest/pdf.py",
-                                           "bench/ingest.py")}
+PIPELINE_FRAMES = {str(REPO / p) for p in ("beslut/batch.py", "beslut/prepare.py", "ingest/pipeline.py",
+                                           "ingest/pdf.py", "bench/ingest.py")}
 
 
 class StageTimer:

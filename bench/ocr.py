@@ -622,7 +622,7 @@ def measure_big(dpi: int) -> dict:
 # (label, module, attribute, where it runs). Patched before the OCR pool forks,
 # so the workers inherit the timers; each process appends its spans to its own file.
 PROFILED = [
-    ("read_source: sha256", "beslut.batch", "read_source", "main"),
+    ("read_source: sha256", "beslut.prepare", "read_source", "main"),
     ("extract_pdf_pages: pdfplumber layer", "ingest.pipeline", "extract_pdf_pages", "main"),
     ("image_coverage: pdfium", "ingest.page_sources", "image_coverage", "main"),
     ("OcrRunner.read: the pool at work", "ingest.ocr_runner", "OcrRunner.read", "main"),

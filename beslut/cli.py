@@ -36,8 +36,13 @@ class App:
         """The search index, rebuilt first if an earlier version of beslut made it."""
         if self._index is None:
             from .indexing import rebuild_if_outdated
+            from .lock import WriterLock
 
-            rebuild_if_outdated(self.corpus, self.index_as_is, notify=lambda m: click.echo(m, err=True))
+            if self.index_as_is.outdated():  # rebuilding writes: not while an ingest runs
+                with WriterLock(self.home, "reindex").waiting(
+                        lambda holder: click.echo(f"waiting for another {holder} to finish…", err=True)):
+                    rebuild_if_outdated(self.corpus, self.index_as_is,
+                                        notify=lambda m: click.echo(m, err=True))
         return self._index
 
     @property
@@ -64,7 +69,8 @@ def ocr_options(command):
     command = click.option("--dpi", default=300, show_default=True, type=click.IntRange(70, 1200),
                            help="Resolution PDF pages are rendered at for OCR.")(command)
     command = click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-                           help="OCR processes (default: the number of cores).")(command)
+                           help="Processes (default: the number of cores): ingest reads this many "
+                                "files at once, OCR this many pages.")(command)
     command = click.option("--ocr-lang", default="swe", show_default=True,
                            help="Tesseract language(s), e.g. swe or swe+eng.")(command)
     command = click.option("--ocr", "ocr_mode", type=click.Choice(OCR_MODES), default="auto",
@@ -107,40 +113,45 @@ def cli(ctx, home, debug):
 
 
 @cli.command("ingest")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--no-wait", is_flag=True,
+              help="If another ingest is running, exit at once (code 75) instead of waiting for it.")
+@click.option("--watch", "watch_dir", metavar="DIR",
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Consume folder: ingest files as they arrive in DIR (once each has stopped "
+                   "growing), until Ctrl-C.")
+@click.option("--watch-interval", default=2.0, show_default=True, metavar="SECONDS",
+              type=click.FloatRange(min=0.05), help="How often --watch looks at the folder.")
+@click.option("--watch-for", type=click.FloatRange(min=0), default=None, hidden=True,
+              help="Stop watching after this many seconds (for tests).")
+@click.option("--watch-files", type=click.IntRange(min=1), default=None, hidden=True,
+              help="Stop watching after this many files were stored or failed (for tests).")
 @ocr_options
 @pass_app
-def ingest_command(app: App, paths, as_json, ocr_mode, ocr_lang, jobs, dpi):
+def ingest_command(app: App, paths, as_json, no_wait, watch_dir, watch_interval, watch_for,
+                   watch_files, ocr_mode, ocr_lang, jobs, dpi):
     """Read files and folders (recursively) into the archive: PDFs, images
     (PNG, JPEG, TIFF) and text files.
 
     Unchanged files are skipped; changed files replace their old version.
     Pages without a usable text layer are OCR'd with Tesseract's Swedish model.
-    Exits 1 if any file failed.
+    --jobs files are read at once. Another ingest running is waited for.
+    Exits 1 if any file failed, 75 if another ingest runs and --no-wait was given.
     """
-    from ingest.walk import walk
-    from .batch import IngestJob
-    from .progress import IngestProgress
+    from .ingest_command import IngestOptions, ingest, watch
 
-    items = list(walk(paths))
-    progress = IngestProgress(len(items), visible=_is_terminal(sys.stderr) and not as_json)
-    runner = _ocr_runner(ocr_mode, ocr_lang, jobs, dpi, on_page=progress.ocr_page)
-    job = IngestJob(app.corpus, app.index, ocr=runner, debug=app.debug)
-    try:
-        with runner, progress:
-            report = job.run(items, on_item=progress.advance, before_item=progress.start)
-    except KeyboardInterrupt:
-        click.echo(f"Interrupted after {job.report.files} of {len(items)} files; what was stored is "
-                   f"indexed. Run the same command again to finish.", err=True)
-        sys.exit(130)
-    if as_json:
-        _echo_json(report.as_dict())
-    else:
-        for path, reason in report.failures:
-            click.echo(f"failed: {path}: {reason}", err=True)
-        click.echo(report.summary())
-    sys.exit(1 if report.failures else 0)
+    if not paths and not watch_dir:
+        raise click.UsageError("Missing argument 'PATHS...' (the files and folders to ingest), "
+                               "or --watch DIR.")
+    if paths and watch_dir:
+        raise click.UsageError("Give the files and folders to ingest, or --watch DIR, not both.")
+    options = IngestOptions(ocr_mode=ocr_mode, ocr_lang=ocr_lang, jobs=jobs, dpi=dpi,
+                            as_json=as_json, no_wait=no_wait)
+    if watch_dir:
+        sys.exit(watch(app, watch_dir, options, interval=watch_interval, seconds=watch_for,
+                       files=watch_files))
+    sys.exit(ingest(app, list(paths), options))
 
 
 @cli.command("search")
@@ -201,6 +212,24 @@ def show_command(app: App, doc_id, as_json, raw):
         _echo_json(data)
     else:
         click.echo(document_text(data))
+
+
+@cli.command("similar")
+@click.argument("doc_id")
+@click.option("--limit", "-n", default=10, show_default=True, help="How many documents to show.")
+@click.option("--json", "as_json", is_flag=True, help="Print the documents as JSON.")
+@pass_app
+def similar_command(app: App, doc_id, limit, as_json):
+    """Documents most like this one, by the words that set it apart; itself and
+    its copies left out. ID may be a unique prefix."""
+    from search.present import similar_dict, similar_text
+    from search.similar import find_similar
+
+    results = find_similar(app.corpus, app.index, app.corpus.resolve_id(doc_id), limit=limit)
+    if as_json:
+        _echo_json(similar_dict(results))
+    else:
+        click.echo(similar_text(results, bold=_is_terminal()))
 
 
 @cli.command("tag")
@@ -345,12 +374,189 @@ def _size(n: int) -> str:
 def reindex_command(app: App):
     """Rebuild the search index from the store."""
     from .indexing import reindex
+    from .lock import WriterLock
 
-    total = app.corpus.counts()["documents"]["ok"]
-    with click.progressbar(length=total, label="Reindexing", file=sys.stderr,
-                           hidden=not _is_terminal(sys.stderr)) as bar:
-        count = reindex(app.corpus, app.index_as_is, progress=bar.update)
+    with WriterLock(app.home, "reindex").waiting(
+            lambda holder: click.echo(f"waiting for another {holder} to finish…", err=True)):
+        total = app.corpus.counts()["documents"]["ok"]
+        with click.progressbar(length=total, label="Reindexing", file=sys.stderr,
+                               hidden=not _is_terminal(sys.stderr)) as bar:
+            count = reindex(app.corpus, app.index_as_is, progress=bar.update)
     click.echo(f"Reindexed {count} documents.")
+
+
+# ---- archive jobs (beslut/archive.py) ------------------------------------------------------
+
+@cli.group("archive")
+def archive_group():
+    """Jobs that keep a large archive in order: verify, dedupe, prune, rerun, export.
+
+    Jobs that delete or merge only report what they would do unless given --apply.
+    """
+
+
+def _archive_progress(visible: bool):
+    def progress(label: str, length: int):
+        return click.progressbar(length=max(length, 1), label=label, file=sys.stderr,
+                                 show_pos=True, hidden=not visible)
+    return progress
+
+
+def _writer_lock(app: App, command: str):
+    """Jobs that write hold the writer lock (beslut/lock.py), as ingest does."""
+    from .lock import WriterLock
+
+    lock = WriterLock(app.home, command)
+    lock.acquire(wait=True, on_wait=lambda holder: click.echo(
+        f"waiting for another {holder} to finish…", err=True))
+    return lock
+
+
+def _archive_report(report, as_json: bool) -> None:
+    if as_json:
+        _echo_json(report.as_dict())
+    else:
+        click.echo("\n".join(report.lines()))
+
+
+@archive_group.command("verify")
+@click.option("--fix", is_flag=True, help="Mend the index from the store (the store is the source of truth).")
+@click.option("--hash", "hash_all", is_flag=True,
+              help="Hash every source file, not only those whose size or time changed.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@pass_app
+def archive_verify_command(app: App, fix, hash_all, as_json):
+    """Check the index against the store (documents missing from it, stale
+    entries, orphaned entries) and the source files against what was ingested
+    (gone, changed). Exits 1 if a problem remains."""
+    from .archive import verify
+
+    lock = _writer_lock(app, "archive verify --fix") if fix else None
+    try:
+        report = verify(app.corpus, app.index, fix=fix, hash_all=hash_all,
+                        progress=_archive_progress(_is_terminal(sys.stderr) and not as_json))
+    finally:
+        if lock:
+            lock.release()
+    _archive_report(report, as_json)
+    sys.exit(0 if report.ok else 1)
+
+
+@archive_group.command("dedupe")
+@click.option("--apply", is_flag=True, help="Link each group's copies to the copy kept (default: only report).")
+@click.option("--threshold", type=click.FloatRange(0.3, 1.0), default=0.7, show_default=True,
+              help="Least text similarity (0-1) of two documents called near duplicates.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@pass_app
+def archive_dedupe_command(app: App, apply, threshold, as_json):
+    """Find near duplicates: one text stored as a scan and a born-digital PDF, a
+    re-saved PDF, a text export. Reports groups with their similarity; --apply
+    keeps the best copy of each (born-digital over OCR over text export, then
+    more pages and text, then newer) and links the others to it."""
+    from .archive import dedupe
+
+    lock = _writer_lock(app, "archive dedupe --apply") if apply else None
+    try:
+        report = dedupe(app.corpus, app.index if apply else None, threshold=threshold, apply=apply,
+                        progress=_archive_progress(_is_terminal(sys.stderr) and not as_json))
+    finally:
+        if lock:
+            lock.release()
+    _archive_report(report, as_json)
+
+
+@archive_group.command("prune")
+@click.argument("folders", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--apply", is_flag=True, help="Remove them from store and index (default: only report).")
+@click.option("--force", is_flag=True, help="Remove them even if that is most of the archive.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@pass_app
+def archive_prune_command(app: App, folders, apply, force, as_json):
+    """Documents whose source files are all gone (only those under FOLDERS, if
+    given). --apply removes them from store and index, and forgets the paths of
+    files that are gone."""
+    from .archive import prune
+
+    lock = _writer_lock(app, "archive prune --apply") if apply else None
+    try:
+        report = prune(app.corpus, app.index, apply=apply, force=force, under=folders,
+                       progress=_archive_progress(_is_terminal(sys.stderr) and not as_json))
+    finally:
+        if lock:
+            lock.release()
+    _archive_report(report, as_json)
+
+
+@archive_group.command("rerun")
+@click.argument("doc_ids", nargs=-1, metavar="[ID]...")
+@click.option("--stage", type=click.Choice(["ocr", "repair", "tag"]), default="repair", show_default=True,
+              help="Where to start: tag (from the stored text), repair (cleaning, repair and "
+                   "tagging, from the stored raw text) or ocr (everything, from the file).")
+@click.option("--outdated", is_flag=True, help="Only documents an earlier pipeline version made.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@ocr_options
+@pass_app
+def archive_rerun_command(app: App, doc_ids, stage, outdated, as_json, ocr_mode, ocr_lang, jobs, dpi):
+    """Re-process stored documents (all, or the IDs given) with the current
+    pipeline, after repair or tagging improved. Only documents whose result
+    changed are stored anew and re-indexed; corrections made with 'beslut tag'
+    stay. The OCR options count only with --stage ocr. Exits 1 if any failed."""
+    from .archive import rerun
+
+    ids = [app.corpus.resolve_id(i) for i in doc_ids] or None
+    lock = _writer_lock(app, "archive rerun")
+    try:
+        visible = _is_terminal(sys.stderr) and not as_json
+        if stage == "ocr":
+            with _ocr_runner(ocr_mode, ocr_lang, jobs, dpi) as runner:
+                report = rerun(app.corpus, app.index, stage=stage, ocr=runner, ids=ids,
+                               outdated=outdated, debug=app.debug, progress=_archive_progress(visible))
+        else:
+            report = rerun(app.corpus, app.index, stage=stage, ids=ids, outdated=outdated,
+                           debug=app.debug, progress=_archive_progress(visible))
+    finally:
+        lock.release()
+    if as_json:
+        _echo_json(report.as_dict())
+    else:
+        for line in report.failure_lines():
+            click.echo(line, err=True)
+        click.echo(report.summary())
+    sys.exit(1 if report.failed else 0)
+
+
+@archive_group.command("export")
+@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True,
+              help="jsonl: one JSON object per line and document.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file (whole or not at all) instead of standard output.")
+@click.option("--include-failed", is_flag=True, help="Also the files that failed to ingest (no text).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (on standard error "
+                                                      "when the export goes to standard output).")
+@pass_app
+def archive_export_command(app: App, fmt, output, include_failed, as_json):
+    """Every document with its text, raw text, metadata, type, paths, pages and
+    corrections, one JSON line each (show --json's keys), for backup and for
+    other systems. Streamed: memory stays flat however large the archive."""
+    from .archive import export, export_to_file
+
+    progress = _archive_progress(_is_terminal(sys.stderr) and output is not None and not as_json)
+    if output is not None:
+        report = export_to_file(app.corpus, output, fmt=fmt, include_failed=include_failed,
+                                progress=progress)
+    else:
+        stdout = sys.stdout
+        try:
+            report = export(app.corpus, stdout, fmt=fmt, include_failed=include_failed,
+                            progress=progress)
+            stdout.flush()
+        except BrokenPipeError:  # `beslut archive export | head`
+            sys.stderr.close()
+            sys.exit(0)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2), err=output is None)
+    else:
+        click.echo(report.summary(), err=True)
 
 
 def main() -> None:

@@ -47,3 +47,8 @@ class InvalidValue(BeslutError):
 
 class NotFound(BeslutError):
     """No document matches the given id."""
+
+
+class JobRefused(BeslutError):
+    """An archive job that will not do what was asked, and says why (a prune that
+    would empty most of the archive, an export file that cannot be written)."""

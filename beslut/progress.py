@@ -1,4 +1,5 @@
-"""The ingest progress bar: files done, and while OCR runs, its pages."""
+"""The ingest progress bar: files done, and while OCR runs, its pages (of the
+file that last reported one, when document workers read several at once)."""
 
 import sys
 from pathlib import Path
@@ -8,8 +9,8 @@ import click
 
 class IngestProgress:
     def __init__(self, files: int, *, visible: bool):
-        self.bar = click.progressbar(length=files, label="Ingesting", file=sys.stderr, show_pos=True,
-                                     hidden=not visible, item_show_func=lambda text: text)
+        self.bar = click.progressbar(length=max(files, 1), label="Ingesting", file=sys.stderr,
+                                     show_pos=True, hidden=not visible, item_show_func=lambda text: text)
         self.name = ""
 
     def __enter__(self):
@@ -23,10 +24,11 @@ class IngestProgress:
         self.name = short_name(item)
         self._show(self.name)
 
-    def ocr_page(self, done: int, total: int) -> None:
-        self._show(f"{self.name}: OCR page {done}/{total}")
+    def ocr_page(self, done: int, total: int, item=None) -> None:
+        name = short_name(item) if item is not None else self.name
+        self._show(f"{name}: OCR page {done}/{total}")
 
-    def advance(self, item) -> None:
+    def advance(self, item, outcome: str | None = None) -> None:
         self.bar.update(1, current_item=self.name)
 
     def _show(self, text: str) -> None:

@@ -33,9 +33,14 @@ class StoredDocument:
     # Fields set by hand: {field: {"value", "set_at", "pipeline"}}; doc_type, title,
     # date and metadata above already carry these values.
     manual: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Near duplicates linked by `beslut archive dedupe --apply`: on a copy, the id
+    # of the primary kept in its place; on a primary, the ids of its copies.
+    duplicate_of: str | None = None
+    duplicates: tuple[str, ...] = ()
 
     @classmethod
-    def from_row(cls, row, paths=(), pages=(), manual_tags: list[ManualTag] = ()) -> "StoredDocument":
+    def from_row(cls, row, paths=(), pages=(), manual_tags: list[ManualTag] = (),
+                 duplicate_of: str | None = None, duplicates=()) -> "StoredDocument":
         doc_type, metadata, manual = overlay(row["doc_type"], json.loads(row["metadata"]),
                                              list(manual_tags))
         title = metadata.get("title") if "title" in manual else row["title"]
@@ -48,6 +53,7 @@ class StoredDocument:
             metadata=metadata, details=json.loads(row["details"]),
             pipeline_version=row["pipeline_version"], created_at=row["created_at"],
             updated_at=row["updated_at"], paths=tuple(paths), pages=tuple(pages), manual=manual,
+            duplicate_of=duplicate_of, duplicates=tuple(duplicates),
         )
 
     def meta(self, key: str) -> str | None:

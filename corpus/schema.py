@@ -1,6 +1,6 @@
 """The store's tables. The store is the source of truth; the index is rebuilt from it."""
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -66,6 +66,19 @@ CREATE TABLE IF NOT EXISTS manual_tags (
     PRIMARY KEY (doc_id, field)
 );
 
+-- Near duplicates (`beslut archive dedupe --apply`): each copy points at the
+-- primary kept in its place (the same text as a scan and a born-digital PDF, a
+-- re-saved PDF, a text export). Both stay stored; search may show the primary
+-- alone. Deleting either document drops the link: the copy stands on its own again.
+CREATE TABLE IF NOT EXISTS duplicate_links (
+    doc_id     TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,   -- the copy
+    primary_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    similarity REAL NOT NULL,                 -- 0-1, of the copy's text to the primary's
+    linked_at  TEXT NOT NULL,
+    CHECK (doc_id <> primary_id)
+);
+CREATE INDEX IF NOT EXISTS duplicate_links_primary ON duplicate_links(primary_id);
+
 CREATE TABLE IF NOT EXISTS meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -79,4 +92,5 @@ def migrate(db) -> None:
     if "reason" not in page_columns:  # schema 1 -> 2
         db.execute("ALTER TABLE pages ADD COLUMN reason TEXT NOT NULL DEFAULT ''")
     # schema 2 -> 3: the manual_tags table, made by SCHEMA's CREATE TABLE IF NOT EXISTS.
+    # schema 3 -> 4: the duplicate_links table, made the same way.
     db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))

@@ -8,13 +8,23 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from beslut.errors import InvalidValue, NotFound, StoreError
-from ingest.document import PIPELINE_VERSION, UNKNOWN_TYPE, Document
+from ingest.document import PIPELINE_VERSION, UNKNOWN_TYPE, Document, Page
 
 from .records import OutboxEntry, PathState, StoredDocument
 from .schema import SCHEMA, migrate
 from .tags import ManualTag, tag_field, tag_value
 
 DB_NAME = "corpus.sqlite3"
+
+
+def storable(text: str) -> str:
+    """SQLite takes only valid UTF-8: a file name with other bytes (kept by Python as
+    lone surrogates) is stored with those bytes written as \\xNN."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _now() -> str:
@@ -118,6 +128,7 @@ class Corpus:
                        size: int | None = None, mtime_ns: int | None = None) -> None:
         """Remember that a file failed, and why. A good document its path held before
         stays in the store and the index: nothing stored is lost to a bad new copy."""
+        path = storable(path)
         now = _now()
         with self.transaction() as db:
             if doc_id:
@@ -196,9 +207,16 @@ class Corpus:
         row = self.db.execute("SELECT status FROM documents WHERE id = ?", (doc_id,)).fetchone()
         if row is None:
             return
+        # Its near-duplicate links go with it (ON DELETE CASCADE); the documents on
+        # the other end change, so the index hears of them again.
+        linked = [r[0] for r in self.db.execute(
+            """SELECT doc_id FROM duplicate_links WHERE primary_id = ?
+               UNION SELECT primary_id FROM duplicate_links WHERE doc_id = ?""", (doc_id, doc_id))]
         self.db.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
         if row["status"] == "ok":
             self._queue(doc_id, "delete")
+        for other in linked:
+            self._queue(other, "upsert")
 
     def _queue(self, doc_id: str, action: str) -> None:
         self.db.execute("INSERT INTO index_outbox (doc_id, action) VALUES (?, ?)", (doc_id, action))
@@ -240,14 +258,32 @@ class Corpus:
         row = self.db.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
         if row is None:
             return None
-        pages = ()
-        if with_pages:
-            pages = [{"number": p["number"], "source": p["source"], "reason": p["reason"],
-                      "chars": p["chars"], "scores": json.loads(p["scores"])}
-                     for p in self.db.execute("SELECT * FROM pages WHERE doc_id = ? ORDER BY number",
-                                              (doc_id,))]
+        pages = self._pages(doc_id) if with_pages else ()
+        links = self._links([doc_id])
         return StoredDocument.from_row(row, self.paths_of(doc_id), pages,
-                                       self._manual_tags([doc_id]).get(doc_id, ()))
+                                       self._manual_tags([doc_id]).get(doc_id, ()),
+                                       *links.get(doc_id, (None, ())))
+
+    def _pages(self, doc_id: str) -> list[dict]:
+        return [{"number": p["number"], "source": p["source"], "reason": p["reason"],
+                 "chars": p["chars"], "scores": json.loads(p["scores"])}
+                for p in self.db.execute("SELECT * FROM pages WHERE doc_id = ? ORDER BY number",
+                                         (doc_id,))]
+
+    def _links(self, doc_ids: list[str]) -> dict[str, tuple[str | None, list[str]]]:
+        """{id: (the primary it is a copy of, its own copies)} for the linked ones."""
+        found: dict[str, tuple[str | None, list[str]]] = {}
+        marks = ",".join("?" * len(doc_ids))
+        for r in self.db.execute(
+                f"""SELECT doc_id, primary_id FROM duplicate_links
+                    WHERE doc_id IN ({marks}) OR primary_id IN ({marks}) ORDER BY doc_id""",
+                doc_ids + doc_ids):
+            if r["doc_id"] in doc_ids:
+                found[r["doc_id"]] = (r["primary_id"], found.get(r["doc_id"], (None, []))[1])
+            if r["primary_id"] in doc_ids:
+                entry = found.setdefault(r["primary_id"], (None, []))
+                entry[1].append(r["doc_id"])
+        return found
 
     def _manual_tags(self, doc_ids: list[str]) -> dict[str, list[ManualTag]]:
         found: dict[str, list[ManualTag]] = {}
@@ -277,7 +313,8 @@ class Corpus:
             raise NotFound(f"id prefix {prefix} matches several documents; give more characters")
         return rows[0]["id"]
 
-    def iter_documents(self, status: str = "ok", batch: int = 200) -> Iterator[StoredDocument]:
+    def iter_documents(self, status: str = "ok", batch: int = 200, *,
+                       with_pages: bool = False) -> Iterator[StoredDocument]:
         """Every document with this status, in id order, without holding them all in memory."""
         last = ""
         while True:
@@ -286,10 +323,13 @@ class Corpus:
                 (status, last, batch)).fetchall()
             if not rows:
                 return
-            manual = self._manual_tags([row["id"] for row in rows])
+            ids = [row["id"] for row in rows]
+            manual, links = self._manual_tags(ids), self._links(ids)
             for row in rows:
-                yield StoredDocument.from_row(row, self.paths_of(row["id"]), (),
-                                              manual.get(row["id"], ()))
+                pages = self._pages(row["id"]) if with_pages else ()
+                yield StoredDocument.from_row(row, self.paths_of(row["id"]), pages,
+                                              manual.get(row["id"], ()),
+                                              *links.get(row["id"], (None, ())))
             last = rows[-1]["id"]
 
     def ids(self, status: str = "ok") -> set[str]:
@@ -317,3 +357,183 @@ class Corpus:
 
     def size_bytes(self) -> int:
         return sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*"))
+
+    # ---- for the archive jobs (beslut/archive.py) ------------------------------
+
+    def queue_index_changes(self, upserts=(), deletes=()) -> None:
+        """Ask the index to take these documents afresh and to drop these ids
+        (`archive verify --fix`); sync_index carries it out."""
+        with self.transaction():
+            for doc_id in upserts:
+                self._queue(doc_id, "upsert")
+            for doc_id in deletes:
+                self._queue(doc_id, "delete")
+
+    def pending_ids(self) -> set[str]:
+        """Documents with changes queued for the index."""
+        return {r[0] for r in self.db.execute("SELECT DISTINCT doc_id FROM index_outbox")}
+
+    def iter_paths(self, status: str = "ok", batch: int = 500) -> Iterator[PathState]:
+        """Every recorded path with this status, in path order, a batch at a time."""
+        last = ""
+        while True:
+            rows = self.db.execute("SELECT * FROM paths WHERE status = ? AND path > ? ORDER BY path "
+                                   "LIMIT ?", (status, last, batch)).fetchall()
+            if not rows:
+                return
+            for r in rows:
+                yield PathState(r["path"], r["doc_id"], r["size"], r["mtime_ns"], r["status"], r["reason"])
+            last = rows[-1]["path"]
+
+    def count_paths(self, status: str = "ok") -> int:
+        return self.db.execute("SELECT count(*) FROM paths WHERE status = ?", (status,)).fetchone()[0]
+
+    def ids_in_order(self, status: str = "ok", *, not_version: str | None = None,
+                     batch: int = 1000) -> Iterator[str]:
+        """Document ids in order; with not_version, only those another pipeline version made."""
+        last = ""
+        while True:
+            rows = self.db.execute("SELECT id, pipeline_version FROM documents WHERE status = ? "
+                                   "AND id > ? ORDER BY id LIMIT ?", (status, last, batch)).fetchall()
+            if not rows:
+                return
+            yield from (r[0] for r in rows if not_version is None or r[1] != not_version)
+            last = rows[-1][0]
+
+    def text_of(self, doc_id: str) -> str | None:
+        row = self.db.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return row[0] if row else None
+
+    def page_sources(self, doc_ids: list[str]) -> dict[str, set[str]]:
+        """{id: the sources of its pages' text (text-layer, text-file, ocr, re-ocr)}."""
+        found: dict[str, set[str]] = {}
+        marks = ",".join("?" * len(doc_ids))
+        for r in self.db.execute(f"SELECT DISTINCT doc_id, source FROM pages WHERE doc_id IN ({marks})",
+                                 doc_ids):
+            found.setdefault(r[0], set()).add(r[1])
+        return found
+
+    def result(self, doc_id: str) -> Document:
+        """A stored document as the pipeline made it (without a clerk's corrections),
+        each page with its raw text again: what `archive rerun` starts from."""
+        row = self.db.execute("SELECT * FROM documents WHERE id = ? AND status = 'ok'",
+                              (doc_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no stored document with id {doc_id}")
+        rows = self.db.execute("SELECT * FROM pages WHERE doc_id = ? ORDER BY number", (doc_id,)).fetchall()
+        texts = row["raw_text"].split("\f")
+        if len(texts) != len(rows):
+            raise StoreError(f"document {doc_id[:12]}: its stored text has {len(texts)} pages, its "
+                             f"page records {len(rows)}; re-read it from its file (--stage ocr)")
+        details = json.loads(row["details"])
+        pages = tuple(Page(number=r["number"], text=text, source=r["source"], reason=r["reason"],
+                           scores=json.loads(r["scores"])) for r, text in zip(rows, texts))
+        return Document(
+            id=row["id"], path=row["last_path"] or "", size=row["size"], mtime_ns=row["mtime_ns"] or 0,
+            kind=row["kind"] or "text", pages=pages, text=row["text"],
+            doc_type=row["doc_type"] or UNKNOWN_TYPE, metadata=json.loads(row["metadata"]),
+            encoding=details.get("encoding"), fixes=tuple(details.get("fixes", ())),
+            repairs=tuple(details.get("repairs", ())), warnings=tuple(details.get("warnings", ())),
+            pipeline_version=row["pipeline_version"])
+
+    def update_result(self, doc: Document, *, changed: bool) -> None:
+        """Store what the pipeline makes of a stored document now (`archive rerun`).
+        Only its content changes: its paths, a clerk's corrections and its links stay.
+        A changed result is queued for the index; an unchanged one only records
+        the pipeline version that confirmed it."""
+        with self.transaction() as db:
+            if not changed:
+                db.execute("UPDATE documents SET pipeline_version = ? WHERE id = ? AND status = 'ok'",
+                           (doc.pipeline_version, doc.id))
+                return
+            details = {"encoding": doc.encoding, "fixes": list(doc.fixes),
+                       "repairs": list(doc.repairs), "warnings": list(doc.warnings)}
+            updated = db.execute(
+                """UPDATE documents SET kind = ?, page_count = ?, raw_text = ?, text = ?, doc_type = ?,
+                       title = ?, doc_date = ?, metadata = ?, details = ?, pipeline_version = ?,
+                       updated_at = ?
+                   WHERE id = ? AND status = 'ok'""",
+                (doc.kind, doc.page_count, doc.raw_text, doc.text, doc.doc_type, doc.title, doc.date,
+                 json.dumps(doc.metadata, ensure_ascii=False), json.dumps(details, ensure_ascii=False),
+                 doc.pipeline_version, _now(), doc.id)).rowcount
+            if not updated:  # deleted meanwhile (a concurrent ingest replaced it)
+                return
+            db.execute("DELETE FROM pages WHERE doc_id = ?", (doc.id,))
+            db.executemany(
+                "INSERT INTO pages (doc_id, number, source, reason, chars, scores) VALUES (?, ?, ?, ?, ?, ?)",
+                [(doc.id, p.number, p.source, p.reason, len(p.text), json.dumps(p.scores))
+                 for p in doc.pages])
+            self._queue(doc.id, "upsert")
+
+    def duplicate_links(self) -> dict[str, tuple[str, float]]:
+        """{copy: (primary, similarity)} for every near-duplicate link."""
+        return {r[0]: (r[1], r[2]) for r in self.db.execute(
+            "SELECT doc_id, primary_id, similarity FROM duplicate_links")}
+
+    def link_duplicates(self, primary_id: str, copies: dict[str, float]) -> int:
+        """Link near duplicates (`archive dedupe --apply`): each copy (id: similarity)
+        points at primary_id, which is nobody's copy; copies linked to one of them
+        before follow it to the primary. Returns how many links are new or changed."""
+        copies = {doc_id: sim for doc_id, sim in copies.items() if doc_id != primary_id}
+        now = _now()
+        changed = 0
+        with self.transaction() as db:
+            if self.status_of(primary_id) != "ok":
+                raise NotFound(f"no stored document with id {primary_id}")
+            touched = set()
+            if db.execute("DELETE FROM duplicate_links WHERE doc_id = ?", (primary_id,)).rowcount:
+                changed += 1
+                touched.add(primary_id)
+            for doc_id, similarity in copies.items():
+                if self.status_of(doc_id) != "ok":
+                    continue
+                row = db.execute("SELECT primary_id FROM duplicate_links WHERE doc_id = ?",
+                                 (doc_id,)).fetchone()
+                db.execute(
+                    """INSERT INTO duplicate_links (doc_id, primary_id, similarity, linked_at)
+                       VALUES (?, ?, ?, ?)
+                       ON CONFLICT (doc_id) DO UPDATE SET primary_id = excluded.primary_id,
+                           similarity = excluded.similarity,
+                           linked_at = CASE WHEN primary_id = excluded.primary_id THEN linked_at
+                                            ELSE excluded.linked_at END""",
+                    (doc_id, primary_id, round(float(similarity), 4), now))
+                if row is None or row[0] != primary_id:
+                    changed += 1
+                    touched.add(doc_id)
+                for (follower,) in db.execute("SELECT doc_id FROM duplicate_links WHERE primary_id = ?",
+                                              (doc_id,)).fetchall():
+                    db.execute("UPDATE duplicate_links SET primary_id = ? WHERE doc_id = ?",
+                               (primary_id, follower))
+                    changed += 1
+                    touched.add(follower)
+            if touched:
+                touched.add(primary_id)
+            for doc_id in sorted(touched):
+                self._queue(doc_id, "upsert")
+        return changed
+
+    def forget_paths(self, paths: list[str]) -> None:
+        """`archive prune --apply`: these files are gone. A failed document left
+        without a path goes too; good ones go only through remove_documents."""
+        with self.transaction():
+            held = set()
+            for path in paths:
+                doc_id = self._doc_at(path)
+                self.db.execute("DELETE FROM paths WHERE path = ?", (path,))
+                if doc_id:
+                    held.add(doc_id)
+            for doc_id in held:
+                self._drop_if_pathless(doc_id, keep_ok=True)
+
+    def remove_documents(self, doc_ids: list[str]) -> int:
+        """`archive prune --apply`: delete these documents with every path recorded
+        for them, and queue their removal from the index. One transaction."""
+        removed = 0
+        with self.transaction():
+            for doc_id in doc_ids:
+                if self.status_of(doc_id) is None:
+                    continue
+                self.db.execute("DELETE FROM paths WHERE doc_id = ?", (doc_id,))
+                self._delete(doc_id)
+                removed += 1
+        return removed

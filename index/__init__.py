@@ -6,7 +6,8 @@ today) stays inside this package.
 
 from pathlib import Path
 
-from .engine import FACET_FIELDS, SORT_ORDERS, IndexHit, IndexResults, SearchFilters, SearchIndex, Snippet
+from .engine import (FACET_FIELDS, SORT_ORDERS, IndexHit, IndexResults, SearchFilters, SearchIndex,
+                     Snippet, Suggestion)
 
 INDEX_DIR = "index"
 
@@ -18,4 +19,4 @@ def open_index(home: Path) -> SearchIndex:
 
 
 __all__ = ["FACET_FIELDS", "SORT_ORDERS", "IndexHit", "IndexResults", "SearchFilters", "SearchIndex",
-           "Snippet", "open_index"]
+           "Snippet", "Suggestion", "open_index"]

@@ -1,7 +1,9 @@
 """Swedish text analysis, engine-neutral: the words, stop words and stems that
-an index is built from. The whoosh engine wraps these in its own filters; another
-engine can call them directly."""
+an index is built from, compounds' parts (index.compounds), and a document's
+content key. The whoosh engine wraps these in its own filters; another engine
+can call them directly."""
 
+import hashlib
 import re
 import unicodedata
 from functools import lru_cache
@@ -21,6 +23,9 @@ varit varje vars vart vem vi vid vilka vilkas vilken vilket vår våra vårt än
 # Words, keeping inner dots and colons of abbreviations and forms like "KI:s", "t.ex".
 TOKEN_PATTERN = re.compile(r"\w+(?:[.:']\w+)*")
 
+# Shorter words are never split into compound parts (index.compounds).
+MIN_COMPOUND_LETTERS = 7
+
 
 @lru_cache(maxsize=1)
 def _stemmer() -> Stemmer.Stemmer:
@@ -33,9 +38,26 @@ def stem(word: str) -> str:
 
 
 def terms(text: str) -> list[str]:
-    """The index terms of a text, in order: lower-cased, stop words out, stemmed."""
+    """The terms of a text, in order: lower-cased, stop words out, stemmed."""
     words = (m.group().lower() for m in TOKEN_PATTERN.finditer(text))
     return [stem(w) for w in words if w not in STOP_WORDS]
+
+
+def index_terms(text: str) -> list[str]:
+    """The terms an index holds for a text: terms(), and after each compound the
+    stems of its parts ("samverkansavtal" -> samverkansavtal, samverkan, avtal).
+    Queries are analysed by terms(): a word typed is matched as typed."""
+    from .compounds import compound_parts  # loads the lexicon: index time only
+
+    out = []
+    for match in TOKEN_PATTERN.finditer(text):
+        word = match.group()
+        lower = word.lower()
+        if lower not in STOP_WORDS:
+            out.append(stem(lower))
+            if len(word) >= MIN_COMPOUND_LETTERS:
+                out.extend(stem(part) for part in compound_parts(word))
+    return out
 
 
 # Letters that do not decompose under NFKD but are typed without their marks.
@@ -59,3 +81,20 @@ def folded_terms(text: str) -> list[str]:
     """The terms of the folded field: as terms(), then without diacritics."""
     words = (m.group().lower() for m in TOKEN_PATTERN.finditer(text))
     return [fold(stem(w)) for w in words if w not in FOLDED_STOP_WORDS]
+
+
+# Hyphenation at a line end ("utveck-\nla"): one copy of a text may have it, another not.
+_LINE_END_HYPHEN = re.compile(r"(?<=\w)-[ \t]*\r?\n\s*(?=\w)")
+
+
+def content_key(text: str) -> str | None:
+    """What two copies of one document share however they were stored (a .txt
+    and its PDF, different bytes): a hash of the text's words, lower-cased and
+    without diacritics, so layout, punctuation, line-end hyphens and lost
+    å/ä/ö do not count. Numbers do: two versions differing only in a sum or a
+    date are two documents. None for a text without words."""
+    words = [fold(m.group().lower())
+             for m in TOKEN_PATTERN.finditer(_LINE_END_HYPHEN.sub("", text))]
+    if not words:
+        return None
+    return hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()[:32]

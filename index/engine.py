@@ -22,6 +22,16 @@ class IndexHit:
     id: str
     score: float
     snippet: Snippet | None = None
+    # Other documents with the same text (another copy: a .txt and its PDF), folded
+    # into this hit; see analysis.content_key.
+    copies: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A word of a query that no document holds, and indexed words close to it."""
+    word: str
+    alternatives: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -52,6 +62,10 @@ class IndexResults:
     hits: tuple[IndexHit, ...] = field(default=())
     # With facets: {facet: {value: hits}} over all hits, for FACET_FIELDS.
     facets: dict[str, dict[str, int]] | None = None
+    # When nothing matched: close words for the words no document holds, and the
+    # query with the closest of each, if that finds something.
+    suggestions: tuple[Suggestion, ...] = ()
+    did_you_mean: str | None = None
 
 
 class SearchIndex(Protocol):
@@ -61,10 +75,18 @@ class SearchIndex(Protocol):
     def search(self, query: str | None, *, limit: int = 10,
                text_of: Callable[[str], str | None] | None = None,
                filters: SearchFilters | None = None, sort: str = "relevance",
-               facets: bool = False) -> IndexResults:
+               facets: bool = False, match: str = "all") -> IndexResults:
         """Ranked hits for a query (None: every document), within filters, in a
-        SORT_ORDERS order; with text_of, each hit gets a snippet; with facets,
-        counts of the hits per value of FACET_FIELDS."""
+        SORT_ORDERS order; copies of one text are one hit. With text_of, each hit
+        gets a snippet and a query that finds nothing gets suggestions; with
+        facets, counts of the hits per value of FACET_FIELDS. match "any": the
+        words of a query of plain words are alternatives, documents with more of
+        them first (for a query whose words do not all meet in one document)."""
+
+    def similar(self, doc_id: str, *, limit: int = 10,
+                text_of: Callable[[str], str | None]) -> IndexResults:
+        """The documents most like this one (by its key terms), not counting
+        itself and its copies; empty if the index does not hold it."""
 
     def rebuild(self, docs: Iterable[StoredDocument],
                 progress: Callable[[int], None] | None = None) -> int:
@@ -75,6 +97,13 @@ class SearchIndex(Protocol):
         (other fields or analysis) and must be rebuilt from the store."""
 
     def ids(self) -> set[str]: ...
+
+    def stamp(self, doc: StoredDocument) -> str:
+        """What the index would hold as this document's stamp: a hash of its
+        indexed values (`archive verify` finds stale entries by it)."""
+
+    def stamps(self) -> dict[str, str | None]:
+        """{id: stamp} of every entry (None: an entry without one)."""
 
     def doc_count(self) -> int: ...
 

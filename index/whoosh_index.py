@@ -1,32 +1,39 @@
 """The whoosh engine behind the SearchIndex interface. Nothing whoosh-specific
-leaves this module."""
+leaves this module and its two helpers, whoosh_snippets and whoosh_suggest."""
 
+import hashlib
+import math
 import re
 import shutil
+from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from pathlib import Path
 
-from whoosh import highlight, index as whoosh_index, query as whoosh_query, sorting
+from whoosh import index as whoosh_index, query as whoosh_query, sorting
 from whoosh.analysis import Filter, IDTokenizer, LowercaseFilter, RegexTokenizer, StopFilter
 from whoosh.fields import DATETIME, ID, TEXT, Schema
-from whoosh.qparser import MultifieldParser
+from whoosh.qparser import AndGroup, FuzzyTermPlugin, MultifieldParser, OrGroup
 
 from beslut.errors import QueryError, SearchIndexError
 from corpus import StoredDocument
 from ingest.document import UNKNOWN_TYPE
 
-from .analysis import FOLDED_STOP_WORDS, STOP_WORDS, TOKEN_PATTERN, fold, stem
-from .engine import FACET_FIELDS, IndexHit, IndexResults, SearchFilters, Snippet
+from .analysis import (FOLDED_STOP_WORDS, MIN_COMPOUND_LETTERS, STOP_WORDS, TOKEN_PATTERN, content_key,
+                       fold, stem, terms)
+from .engine import FACET_FIELDS, IndexHit, IndexResults, SearchFilters
 
 # Bump when make_schema() or the analysis changes: an index of another format is
 # rebuilt from the store (beslut/indexing.py). Indexes before format 2 have no file.
-INDEX_FORMAT = "2"
+INDEX_FORMAT = "5"  # 4: the stamp field (archive verify); 5: compound parts, content_key
 FORMAT_FILE = "beslut-index-format"
 
 WRITER_TIMEOUT_S = 60
 FOLDED_WEIGHT = 0.3
-SNIPPET_FRAGMENTS = 2
+# similar(): how many of a document's terms describe it, and the least number of
+# documents a term must be in to be worth asking for (one: only this document).
+KEY_TERMS = 30
+MIN_KEY_TERM_DOCS = 2
 
 
 class SwedishStemFilter(Filter):
@@ -37,6 +44,36 @@ class SwedishStemFilter(Filter):
             if not token.stopped:
                 token.text = stem(token.text)
             yield token
+
+
+class NoteCompoundParts(Filter):
+    """Notes on each word its compound parts (index.compounds: "samverkansavtal"
+    -> samverkan, avtal), from the word as written: a capital can mark a name.
+    Only when indexing: a word in a query is matched as typed."""
+
+    def __call__(self, tokens):
+        parts_of = None
+        for token in tokens:
+            token.parts = ()
+            if token.mode == "index" and len(token.text) >= MIN_COMPOUND_LETTERS:
+                if parts_of is None:
+                    from .compounds import compound_parts as parts_of  # loads the lexicon
+                token.parts = parts_of(token.text)
+            yield token
+
+
+class AddCompoundParts(Filter):
+    """After each word, the parts NoteCompoundParts noted, at the word's position
+    and characters: after the stop filter, which numbers positions as it goes,
+    so that phrases across a compound still match."""
+
+    def __call__(self, tokens):
+        for token in tokens:
+            parts = getattr(token, "parts", ())
+            yield token
+            for part in parts:
+                token.text = part
+                yield token
 
 
 class FoldFilter(Filter):
@@ -68,13 +105,15 @@ def type_analyzer():
 
 
 def swedish_analyzer():
-    return (RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter()
-            | StopFilter(stoplist=STOP_WORDS, minsize=1) | SwedishStemFilter())
+    """index.analysis.index_terms when indexing, terms for a query."""
+    return (RegexTokenizer(TOKEN_PATTERN) | NoteCompoundParts() | LowercaseFilter()
+            | StopFilter(stoplist=STOP_WORDS, minsize=1) | AddCompoundParts() | SwedishStemFilter())
 
 
 def folded_analyzer():
-    return (RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter()
-            | StopFilter(stoplist=FOLDED_STOP_WORDS, minsize=1) | SwedishStemFilter() | FoldFilter())
+    return (RegexTokenizer(TOKEN_PATTERN) | NoteCompoundParts() | LowercaseFilter()
+            | StopFilter(stoplist=FOLDED_STOP_WORDS, minsize=1) | AddCompoundParts()
+            | SwedishStemFilter() | FoldFilter())
 
 
 def make_schema() -> Schema:
@@ -96,6 +135,11 @@ def make_schema() -> Schema:
         # "YYYY-MM-DD", or "" without a date: newest first puts the undated last
         # (a DATETIME column would give them the largest value, and put them first).
         sort_date=ID(sortable=True),
+        # Copies of one text share it (analysis.content_key) and are one hit.
+        content_key=ID(stored=True, sortable=True),
+        # A hash of every value above as indexed: `archive verify` tells a stale
+        # entry (the store's document has changed since) by it.
+        stamp=ID(stored=True),
     )
 
 
@@ -107,6 +151,7 @@ def _fields(doc: StoredDocument) -> dict:
         "text_folded": doc.text,
         "type": doc.doc_type or UNKNOWN_TYPE,
         "sort_date": "",
+        "content_key": content_key(doc.text) or doc.id,
     }
     for name in ("board", "municipality", "dnr"):
         if doc.meta(name):
@@ -115,7 +160,15 @@ def _fields(doc: StoredDocument) -> dict:
     if day:
         fields.update(date=datetime(day.year, day.month, day.day), year=str(day.year),
                       sort_date=day.isoformat())
+    fields["stamp"] = _stamp(fields)
     return fields
+
+
+def _stamp(fields: dict) -> str:
+    digest = hashlib.sha256()
+    for name in sorted(fields):
+        digest.update(f"{name}\x1f{fields[name]}\x1e".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()[:32]
 
 
 def _day(value: str | None) -> date | None:
@@ -209,33 +262,42 @@ class WhooshIndex:
     def search(self, query: str | None, *, limit: int = 10,
                text_of: Callable[[str], str | None] | None = None,
                filters: SearchFilters | None = None, sort: str = "relevance",
-               facets: bool = False) -> IndexResults:
+               facets: bool = False, match: str = "all") -> IndexResults:
         ix = self.ix
-        parsed = _parse(query, ix.schema) if query is not None else whoosh_query.Every()
-        options = {"limit": limit, "terms": True}
+        parsed = (_parse(query, ix.schema, any_word=match == "any") if query is not None
+                  else whoosh_query.Every())
         restriction = _filter_query(filters, ix.schema) if filters else None
-        if restriction is not None:
-            options["filter"] = restriction
-        if sort == "date":
-            options["sortedby"] = [sorting.FieldFacet("sort_date", reverse=True), sorting.ScoreFacet()]
-        if facets:  # counted over every hit: whoosh then collects them all
-            options["groupedby"] = {name: sorting.FieldFacet(name) for name in FACET_FIELDS}
-            options["maptype"] = sorting.Count
         with ix.searcher() as searcher:
-            results = searcher.search(parsed, **options)
-            results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=70, charlimit=None)
-            results.formatter = _SegmentFormatter()
-            hits = []
-            for hit in results[:limit]:  # with facets whoosh keeps every hit, not only the top
-                snippet = None
-                text = text_of(hit["id"]) if text_of else None
-                if text:
-                    snippet = _snippet(hit, text)
-                hits.append(IndexHit(id=hit["id"], score=_score(hit.score), snippet=snippet))
-            counts = ({name: _facet_counts(name, results.groups(name)) for name in FACET_FIELDS}
-                      if facets else None)
-            return IndexResults(query=str(parsed) if query is not None else "*", total=len(results),
-                                hits=tuple(hits), facets=counts)
+            hits = _hits(searcher, _top(searcher, parsed, restriction, limit, sort), text_of)
+            total, counts = _count(searcher, parsed, restriction, facets)
+            found = IndexResults(query=str(parsed) if query is not None else "*",
+                                 total=total, hits=hits, facets=counts)
+            if query is not None and not total and searcher.doc_count():
+                found = _with_suggestions(found, searcher, query, restriction, text_of)
+            return found
+
+    def similar(self, doc_id: str, *, limit: int = 10,
+                text_of: Callable[[str], str | None]) -> IndexResults:
+        text = text_of(doc_id)
+        with self.ix.searcher() as searcher:
+            docnum = searcher.document_number(id=doc_id)
+            if docnum is None or not text:
+                return IndexResults(query="", total=0)
+            weights = _key_terms(searcher, text)
+            like = whoosh_query.Or([whoosh_query.Term("text", term, boost=weight)
+                                    for term, weight in weights.items()])
+            itself = whoosh_query.Term("content_key", searcher.stored_fields(docnum)["content_key"])
+            others = whoosh_query.AndNot(like, itself)
+            total, _ = _count(searcher, others, None, facets=False)
+            return IndexResults(query=str(like), total=total,
+                                hits=_hits(searcher, _top(searcher, others, None, limit), text_of))
+
+    def stamp(self, doc: StoredDocument) -> str:
+        return _fields(doc)["stamp"]
+
+    def stamps(self) -> dict[str, str | None]:
+        with self.ix.searcher() as searcher:
+            return {fields["id"]: fields.get("stamp") for fields in searcher.all_stored_fields()}
 
     def ids(self) -> set[str]:
         with self.ix.searcher() as searcher:
@@ -262,8 +324,107 @@ def _create(directory: Path):
     return ix
 
 
-def _parse(query: str, schema):
-    parser = MultifieldParser(["title", "text", "text_folded"], schema)
+def _top(searcher, q, restriction, limit: int, sort: str = "relevance") -> list:
+    """The best hits, copies of one text folded into the first of them (whoosh's
+    own collapsing miscounts, and skips collapsing under a filter)."""
+    options = {"terms": True}
+    if restriction is not None:
+        options["filter"] = restriction
+    if sort == "date":
+        options["sortedby"] = [sorting.FieldFacet("sort_date", reverse=True), sorting.ScoreFacet()]
+    fetch = 2 * limit + 10  # room for copies; more if they fill it
+    while True:
+        results = searcher.search(q, limit=fetch, **options)
+        top, seen = [], set()
+        for hit in results:
+            if hit["content_key"] not in seen:
+                seen.add(hit["content_key"])
+                top.append(hit)
+                if len(top) == limit:
+                    return top
+        if results.scored_length() < fetch:
+            return top
+        fetch *= 4
+
+
+def _count(searcher, q, restriction, facets: bool) -> tuple[int, dict | None]:
+    """How many texts match (copies counted once) and, with facets, how many per
+    value of each facet field: one pass over the matches."""
+    if restriction is not None:
+        q = whoosh_query.And([q, restriction])
+    reader = searcher.reader()
+    if not reader.doc_count_all():  # an empty index has no columns
+        return 0, ({name: {} for name in FACET_FIELDS} if facets else None)
+    keys = reader.column_reader("content_key")
+    columns = {name: reader.column_reader(name) for name in FACET_FIELDS} if facets else {}
+    tallies = {name: Counter() for name in columns}
+    seen = set()
+    for docnum in searcher.docs_for_query(q):
+        key = keys[docnum]
+        if key not in seen:
+            seen.add(key)
+            for name, column in columns.items():
+                tallies[name][column[docnum]] += 1
+    counts = {name: _facet_counts(name, tally) for name, tally in tallies.items()} if facets else None
+    return len(seen), counts
+
+
+def _hits(searcher, top, text_of) -> tuple[IndexHit, ...]:
+    hits = []
+    for hit in top:
+        text = text_of(hit["id"]) if text_of else None
+        copies = tuple(fields["id"] for fields in searcher.documents(content_key=hit["content_key"])
+                       if fields["id"] != hit["id"])
+        hits.append(IndexHit(id=hit["id"], score=_score(hit.score), copies=copies,
+                             snippet=_snippet(hit, text) if text else None))
+    return tuple(hits)
+
+
+def _snippet(hit, text: str):
+    from .whoosh_snippets import snippet
+
+    matched = {"title": set(), "text": set(), "text_folded": set()}
+    for field, term in hit.matched_terms():
+        if field in matched:  # not the date, whose terms are not words
+            matched[field].add(term.decode("utf-8") if isinstance(term, bytes) else term)
+    return snippet(text, matched["text"] | matched["title"], matched["text_folded"])
+
+
+def _with_suggestions(found: IndexResults, searcher, query: str, restriction, text_of) -> IndexResults:
+    """Close words for the query's unknown words, and the corrected query if it finds something."""
+    from .whoosh_suggest import corrected, suggest
+
+    suggestions = suggest(searcher, query, text_of)
+    did_you_mean = None
+    if suggestions:
+        candidate = corrected(query, suggestions)
+        try:
+            finds = _top(searcher, _parse(candidate, searcher.schema), restriction, 1)
+        except QueryError:
+            finds = []
+        if finds:
+            did_you_mean = candidate
+    return IndexResults(query=found.query, total=0, suggestions=suggestions, did_you_mean=did_you_mean)
+
+
+def _key_terms(searcher, text: str) -> dict[str, float]:
+    """The terms that best tell this text from others: tf-idf, the tf dampened
+    (1 + log tf) so a word said twenty times does not drown the rest."""
+    counts = Counter(term for term in terms(text) if len(term) > 2 and not term.isdigit())
+    weights = {}
+    for term, count in counts.items():
+        if searcher.doc_frequency("text", term) >= MIN_KEY_TERM_DOCS:
+            weights[term] = (1 + math.log(count)) * searcher.idf("text", term)
+    best = sorted(weights.items(), key=lambda item: -item[1])[:KEY_TERMS]
+    return dict(best)
+
+
+def _parse(query: str, schema, any_word: bool = False):
+    # Words are all required, or (any_word, plain words only) each counts, and
+    # a document with more of them scores higher.
+    group = OrGroup.factory(ANY_WORD_BONUS) if any_word and _plain(query) else AndGroup
+    parser = MultifieldParser(["title", "text", "text_folded"], schema, group=group)
+    parser.add_plugin(FuzzyTermPlugin())  # avtal~, sodertorn~2
     try:
         # Not normalized yet: normalizing drops the empty queries that carry a
         # field's complaint (date:2020-13-45) and would search without it.
@@ -326,49 +487,18 @@ OPERATORS = re.compile(r"\b(AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
 PHRASE_BOOST = 2.0
 
 
+ANY_WORD_BONUS = 0.9  # whoosh's OrGroup factor: how much each further matched word adds
+
+
+def _plain(query: str) -> bool:
+    """Only words: no operators, phrases, fields or fuzzy terms."""
+    return bool(PLAIN_WORDS.match(query)) and not OPERATORS.search(query)
+
+
 def _with_proximity(query: str) -> str:
     """Plain words also count as a phrase: documents where they stand together
     rank above documents where they are scattered. The hits stay the same."""
     words = query.split()
-    if len(words) < 2 or not PLAIN_WORDS.match(query) or OPERATORS.search(query):
+    if len(words) < 2 or not _plain(query):
         return query
     return f'({query}) OR "{" ".join(words)}"^{PHRASE_BOOST}'
-
-
-class _SegmentFormatter(highlight.Formatter):
-    """Gives each fragment as a list of (text, matched) segments, not a string."""
-
-    def format_fragment(self, fragment, replace=False):
-        segments, position, text = [], fragment.startchar, fragment.text
-        for token in sorted(fragment.matches, key=lambda t: (t.startchar, t.startchar - t.endchar)):
-            if token.startchar is None or token.startchar < position:
-                continue
-            segments.append((text[position:token.startchar], False))
-            segments.append((text[token.startchar:token.endchar], True))
-            position = token.endchar
-        segments.append((text[position:fragment.endchar], False))
-        return fragment.startchar, fragment.endchar, segments
-
-    def format(self, fragments, replace=False):
-        return [self.format_fragment(f) for f in fragments]
-
-
-WHITESPACE = re.compile(r"\s+")
-LEAD_CHARS = 200
-
-
-def _snippet(hit, text: str) -> Snippet:
-    fragments = (hit.highlights("text", text=text, top=SNIPPET_FRAGMENTS)
-                 or hit.highlights("text_folded", text=text, top=SNIPPET_FRAGMENTS))
-    if not fragments:  # matched in the title only: show the opening
-        return Snippet(((WHITESPACE.sub(" ", text[:LEAD_CHARS]).strip() + " …", False),))
-    segments = []
-    for start, end, parts in sorted(fragments, key=lambda f: f[0]):
-        if segments:
-            segments.append((" … ", False))
-        elif start > 0:
-            segments.append(("… ", False))
-        segments.extend((WHITESPACE.sub(" ", part), matched) for part, matched in parts if part)
-    if fragments and max(f[1] for f in fragments) < len(text):
-        segments.append((" …", False))
-    return Snippet(tuple(segments))

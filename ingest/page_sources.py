@@ -33,7 +33,7 @@ def pdf_pages(source: SourceFile, layer: list[Page], runner: OcrRunner | None) -
     mode = runner.options.mode if runner else "never"
     if mode == "never":
         return _layer_only(layer, "OCR is off (--ocr never)")
-    coverage = image_coverage(source.path)
+    coverage = image_coverage(source.path, pages=len(layer))
     if len(coverage) != len(layer):  # pdfium and pdfplumber disagree on the page tree
         coverage = (coverage + [0.0] * len(layer))[:len(layer)]
     plan = {}  # page number -> (action, reason)

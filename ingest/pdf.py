@@ -14,9 +14,11 @@ from beslut.errors import InputError
 from .document import Page
 from .source import SourceFile
 
-# pdfminer logs a warning for every oddity of real-world PDFs; the user gets
-# our one-line error instead.
+# pdfminer logs a warning for every oddity of real-world PDFs, and pdfplumber one
+# for metadata it cannot read (nested too deeply); the user gets our one-line
+# error instead, or the document.
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
+logging.getLogger("pdfplumber").setLevel(logging.ERROR)
 
 
 def extract_pdf_pages(source: SourceFile) -> list[Page]:

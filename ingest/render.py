@@ -58,17 +58,20 @@ def render_pdf_pages(path, dpi: int = DEFAULT_DPI, *,
         pdf.close()
 
 
-def image_coverage(path) -> list[float]:
-    """For each page, the share of its area that images cover (0.0 to 1.0).
+def image_coverage(path, pages: int | None = None) -> list[float]:
+    """For each page (the first ``pages`` only, if given), the share of its area
+    that images cover (0.0 to 1.0).
 
     A scanned page is one image over the whole page (about 1.0); a born-digital
     page has none, or a logo (a few per cent). Overlapping images are counted
-    twice, capped at 1.0.
+    twice, capped at 1.0. (A page tree that lists one page a million times is a
+    million pages to pdfium: ``pages`` keeps to those the text layer has.)
     """
     path = Path(path)
     pdf = _open_pdf(path)
     try:
-        return [_page_image_coverage(pdf, index, path) for index in range(len(pdf))]
+        count = len(pdf) if pages is None else min(len(pdf), pages)
+        return [_page_image_coverage(pdf, index, path) for index in range(count)]
     finally:
         pdf.close()
 

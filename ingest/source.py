@@ -25,6 +25,12 @@ class SourceFile:
 def stat_source(path: Path) -> os.stat_result:
     """Stat a path, turning every OS failure into an InputError a clerk understands."""
     try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:  # bytes of another encoding in the name (Linux allows any)
+        shown = os.fsencode(path).decode("utf-8", "backslashreplace")
+        raise InputError(shown, "the file name is not valid UTF-8; rename the file (e.g. with "
+                                "convmv) to ingest it") from None
+    try:
         st = os.stat(path)
     except OSError as err:
         raise InputError(path, _describe_os_error(path, err)) from None

@@ -12,7 +12,8 @@ from index import Snippet
 from ingest.document import UNKNOWN_TYPE, Document
 
 from .filters import describe
-from .results import SearchResults
+from .results import SearchHit, SearchResults
+from .similar import SimilarResults
 
 PLAIN_MARK = "**"
 
@@ -36,40 +37,85 @@ def results_dict(results: SearchResults) -> dict:
         "filters": results.filters.as_dict(),
         "sort": results.sort,
         "total": results.total,
-        "hits": [{
-            "rank": h.rank, "id": h.id, "score": round(h.score, 4), "title": h.title,
-            "date": h.date, "type": h.doc_type, "board": h.board, "municipality": h.municipality,
-            "dnr": h.dnr, "path": h.path, "paths": list(h.paths),
-            "snippet": snippet_text(h.snippet, bold=False),
-        } for h in results.hits],
+        "match": results.match,
+        "hits": [_hit_dict(h) for h in results.hits],
+        "did_you_mean": results.did_you_mean,
+        "suggestions": [{"word": s.word, "alternatives": list(s.alternatives)}
+                        for s in results.suggestions],
     }
     if results.facets is not None:
         data["facets"] = results.facets
     return data
 
 
+def _hit_dict(h: SearchHit) -> dict:
+    return {
+        "rank": h.rank, "id": h.id, "score": round(h.score, 4), "title": h.title,
+        "date": h.date, "type": h.doc_type, "board": h.board, "municipality": h.municipality,
+        "dnr": h.dnr, "path": h.path, "paths": list(h.paths),
+        "copies": [{"id": c.id, "paths": list(c.paths)} for c in h.copies],
+        "snippet": snippet_text(h.snippet, bold=False),
+    }
+
+
 def results_text(results: SearchResults, *, bold: bool) -> str:
     lines = [_results_header(results)]
+    if not results.hits or results.match == "any":
+        lines += _suggestion_lines(results)
     if not results.hits:
-        return lines[0]
+        return "\n".join(lines)
     if results.facets is not None:
         lines.append("")
         lines += facets_text(results.facets)
     for h in results.hits:
-        title = h.title or "(no title)"
-        lines.append("")
-        lines.append(f"{h.rank}. " + (click.style(title, bold=True) if bold else title))
-        about = [h.doc_type or UNKNOWN_TYPE, h.board, h.municipality, h.date or "no date",
-                 h.id[:12], h.path]
-        lines.append("   " + " · ".join(part for part in about if part))
-        snippet = snippet_text(h.snippet, bold=bold)
-        if snippet:
-            lines.append(f"   {snippet}")
+        lines += [""] + _hit_lines(h, bold=bold)
+    return "\n".join(lines)
+
+
+def _hit_lines(h: SearchHit, *, bold: bool) -> list[str]:
+    """Title; type, board, municipality, date, id, path; the document's other paths
+    and its copies (the same text stored twice); the snippet."""
+    title = h.title or "(no title)"
+    lines = [f"{h.rank}. " + (click.style(title, bold=True) if bold else title)]
+    about = [h.doc_type or UNKNOWN_TYPE, h.board, h.municipality, h.date or "no date",
+             h.id[:12], h.path]
+    lines.append("   " + " · ".join(part for part in about if part))
+    lines += [f"   also at {path}" for path in h.paths if path != h.path]
+    for copy in h.copies:
+        lines += [f"   same text: {copy.id[:12]} · {path}" for path in copy.paths[:1] or ["(no path)"]]
+        lines += [f"   also at {path}" for path in copy.paths[1:]]
+    snippet = snippet_text(h.snippet, bold=bold)
+    if snippet:
+        lines.append(f"   {snippet}")
+    return lines
+
+
+def _suggestion_lines(results: SearchResults) -> list[str]:
+    """"Did you mean 'södertörns högskola'?", else the close words of each unknown word."""
+    if results.did_you_mean:
+        return [f"Did you mean {results.did_you_mean!r}?"]
+    return [f"{s.word!r} is in no document; close: {', '.join(s.alternatives)}"
+            for s in results.suggestions]
+
+
+def similar_dict(results: SimilarResults) -> dict:
+    return {"id": results.id, "title": results.title, "total": results.total,
+            "hits": [_hit_dict(h) for h in results.hits]}
+
+
+def similar_text(results: SimilarResults, *, bold: bool) -> str:
+    like = f"{results.id[:12]} ({results.title})" if results.title else results.id[:12]
+    if not results.hits:
+        return f"No documents like {like}."
+    lines = [f"Documents most like {like}:"]
+    for h in results.hits:
+        lines += [""] + _hit_lines(h, bold=bold)
     return "\n".join(lines)
 
 
 def _results_header(results: SearchResults) -> str:
-    """"4 documents match 'avtal' with type avtal; showing 2", "2 documents with board X"."""
+    """"4 documents match 'avtal' with type avtal; showing 2", "2 documents with board X",
+    "No document has every word of 'a b'; 3 documents have some of them"."""
     filters = describe(results.filters)
     if not results.hits:
         if results.query:
@@ -77,7 +123,11 @@ def _results_header(results: SearchResults) -> str:
         return f"No documents with {filters}."
     n = results.total
     header = f"{n} document{'s' if n != 1 else ''}"
-    if results.query:
+    if results.match == "any":
+        header = (f"No document has every word of {results.query!r}"
+                  + (f" with {filters}" if filters else "")
+                  + f"; {header} {'have' if n != 1 else 'has'} some of them")
+    elif results.query:
         header += f" {'match' if n != 1 else 'matches'} {results.query!r}"
         header += f" with {filters}" if filters else ""
     else:

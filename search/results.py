@@ -2,7 +2,14 @@
 
 from dataclasses import dataclass, field
 
-from index import SearchFilters, Snippet
+from index import SearchFilters, Snippet, Suggestion
+
+
+@dataclass(frozen=True)
+class Copy:
+    """Another stored document with the same text as a hit (a .txt and its PDF)."""
+    id: str
+    paths: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -19,6 +26,7 @@ class SearchHit:
     board: str | None = None
     municipality: str | None = None
     dnr: str | None = None
+    copies: tuple[Copy, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -30,3 +38,8 @@ class SearchResults:
     filters: SearchFilters = field(default_factory=SearchFilters)
     sort: str = "relevance"
     facets: dict[str, dict[str, int]] | None = None  # only when asked for
+    # When nothing matched: close words for the unknown words, and a query that finds something.
+    suggestions: tuple[Suggestion, ...] = ()
+    did_you_mean: str | None = None
+    # "all": the hits have every word; "any": none had, these have some of them.
+    match: str = "all"

@@ -11,9 +11,10 @@ import pytest
 
 from .conftest import assert_no_traceback, read_db, seed, sha256_of
 
-SEARCH_KEYS = {"query", "parsed_query", "filters", "sort", "total", "hits"}
+SEARCH_KEYS = {"query", "parsed_query", "filters", "sort", "total", "match", "hits",
+               "did_you_mean", "suggestions"}
 HIT_KEYS = {"rank", "id", "score", "title", "date", "type", "board", "municipality", "dnr", "path",
-            "paths", "snippet"}
+            "paths", "copies", "snippet"}
 STATUS_KEYS = {"home", "store", "documents", "pages", "types", "paths", "index", "consistent",
                "missing_from_index", "not_in_store", "pending_changes", "failed_files"}
 SHOW_KEYS = {"id", "status", "reason", "title", "type", "date", "metadata", "path", "paths",

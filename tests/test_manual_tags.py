@@ -9,6 +9,7 @@ import shutil
 import pytest
 
 from corpus import open_corpus
+from corpus.schema import SCHEMA_VERSION
 from beslut.indexing import sync_index
 from index import SearchFilters, open_index
 from ingest.pipeline import ingest_file
@@ -264,7 +265,7 @@ def test_store_of_schema_2_is_migrated(run, home, doc_folder):
 
     doc_id = doc_folder.id("budget.pdf")
     tag_ok(run, doc_id[:8], "--type", "policy")
-    assert read_db(home, "SELECT value FROM meta WHERE key = 'schema_version'") == [("3",)]
+    assert read_db(home, "SELECT value FROM meta WHERE key = 'schema_version'") == [(str(SCHEMA_VERSION),)]
     assert read_db(home, "SELECT field, value FROM manual_tags") == [("type", "policy")]
     assert ids_of(run.json("search", "--type", "policy")) == [doc_id]
 

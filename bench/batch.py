@@ -30,9 +30,13 @@ and over the whole run (2,000), and the main process's alone; the aim is a
 peak at 2,000 within 20% of the peak at 200.
 
 The machine must be quiet: both sides want both cores, so another program's
-CPU use stretches wall time. Each run measures the CPU time the rest of the
-machine took meanwhile (from /proc/stat) and the report shows it; over 5% of
-the machine, a run is marked disturbed.
+CPU use stretches wall time (and with the kernel's autogroup scheduling, another
+busy session takes its half of the machine however many processes beslut runs,
+so --jobs 2 then gains nothing). Each run waits (up to 5 minutes) for the
+machine to be quiet, measures the CPU time the rest of the machine took
+meanwhile (from /proc/stat), and the report shows it; over 5% of the machine,
+a run is marked disturbed. The CPU time of beslut's own processes is shown too:
+its ratio between --jobs 2 and --jobs 1 is what working in parallel costs.
 
 Run it from the repository root:
 
@@ -78,6 +82,7 @@ PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 SAMPLE_S = 0.2
 DISTURBED_SHARE = 0.05
+QUIET_WAIT_S = 300
 SPEEDUP_AIM = 1.8
 MEMORY_AIM = 1.2
 
@@ -304,8 +309,25 @@ class Sampler(threading.Thread):
         return sum(self.ticks.values()) / CLOCK_TICKS
 
 
+def wait_for_quiet(most_seconds: float = QUIET_WAIT_S) -> float:
+    """Wait (at most most_seconds) until other programs use under DISTURBED_SHARE
+    of the machine over a second; returns the share last seen."""
+    deadline, said = time.monotonic() + most_seconds, False
+    while True:
+        before = machine_busy_ticks()
+        time.sleep(1.0)
+        share = (machine_busy_ticks() - before) / CLOCK_TICKS / CPUS
+        if share < DISTURBED_SHARE or time.monotonic() >= deadline:
+            return share
+        if not said:
+            log(f"  waiting for a quiet machine (other programs use {share:.0%} of it; "
+                f"at most {most_seconds:.0f} s) ...")
+            said = True
+
+
 def ingest(folder: Path, jobs: int, *, small: int | None = None) -> dict:
     """One `beslut ingest --jobs N` into a fresh home; times, memory, checks."""
+    wait_for_quiet()
     home = OUT / f"home-jobs{jobs}"
     shutil.rmtree(home, ignore_errors=True)
     env = {**os.environ}

@@ -976,20 +976,22 @@ def report(result: dict) -> str:
         row("  after the last document (s)", [build_value(e, "commit_s") for e in engines],
             lambda v: "-" if v is None else f"{v:,.1f}")
         row("  feeding documents (s)", [build_value(e, "feed_s") for e in engines], lambda v: "-" if v is None else f"{v:,.1f}", ratio=False)
-        row("build CPU (s)", [None if builds[e].get("cpu_s") is None
+        row("build CPU (s)", [None if build_value(e, "cpu_s") is None
                               else builds[e]["cpu_s"] + builds[e].get("children_cpu_s", 0) for e in engines],
             lambda v: "-" if v is None else f"{v:,.1f}")
         row("docs/s", [None if build_value(e, "build_s") is None else n / builds[e]["wall_s"] for e in engines],
             lambda v: "-" if v is None else f"{v:,.0f}")
         row("index size (MB)", [None if build_value(e, "size_bytes") is None else builds[e]["size_bytes"] / 1e6
                                 for e in engines], lambda v: "-" if v is None else f"{v:,.0f}")
-        row("peak RSS, build (MB)", [builds[e]["peak_rss_mb"] for e in engines], lambda v: f"{v:,.0f}")
+        row("peak RSS, build (MB)", [build_value(e, "peak_rss_mb") for e in engines],
+            lambda v: "-" if v is None else f"{v:,.0f}")
         lines.append("  (tantivy indexes in background threads: its documents are queued fast and the time after "
                      "the last one is the indexing; ours spends it sorting and writing postings, then merging)"
                      if "tantivy" in engines else "")
         for e in engines:
             if builds[e].get("timed_out"):
-                lines.append(f"  {e}: stopped after {builds[e]['wall_s']:.0f} s: {_extrapolate(builds[e], n)}")
+                lines.append(f"  {e}: stopped after {builds[e]['wall_s']:.0f} s: {_extrapolate(builds[e], n)}; "
+                             f"peak RSS until then {builds[e]['peak_rss_mb']:,.0f} MB")
         for mode in ("snippets", "nosnippets"):
             lat = size.get("latency", {}).get(mode)
             if not lat:

@@ -1025,8 +1025,11 @@ def report(result: dict) -> str:
                     overlap = "-" if s["top10_overlap"] is None else f"{s['top10_overlap']:.2f}"
                     lines.append(f"{kind:28}{s['queries']:>9}{s['equal']:>7}{s['within_10pct']:>7}"
                                  f"{s['ours_hits']:>12,}{s['tantivy_hits']:>14,}{overlap:>16}")
-        if size.get("targets"):
-            lines.append("\n" + size["targets"])
+            lines.append("  (counts that differ are a difference of the engines or a bug: each query's counts are "
+                         "under per_query in the results file)")
+        targets = _targets(n, builds, size.get("latency", {}))
+        if targets:
+            lines.append("\n" + targets)
     return "\n".join(lines)
 
 
@@ -1039,12 +1042,14 @@ def _targets(n, builds, latency) -> str | None:
     if ours.get("timed_out"):
         parts.append(f"build: stopped ({_extrapolate(ours, n)}); target 10 min: MISSED")
     else:
-        parts.append(f"build {ours['wall_s'] / 60:.1f} min (target 10 min at 100,000: "
-                     f"{'met' if ours['wall_s'] <= 600 else 'MISSED'}{'' if n == 100_000 else ', at this size'})")
+        verdict = "met" if ours["wall_s"] <= 600 else "MISSED"
+        parts.append(f"build {ours['wall_s'] / 60:.1f} min (target 10 min: {verdict}" +
+                     (")" if n == 100_000 else " even at this size)" if verdict == "MISSED" else "; the target is for 100,000)"))
     if lat:
         p95 = lat["all"]["p95"]
-        parts.append(f"p95 {p95:,.0f} ms (target 100 ms: {'met' if p95 <= 100 else 'MISSED'}"
-                     f"{'' if n == 100_000 else ', at this size'})")
+        verdict = "met" if p95 <= 100 else "MISSED"
+        parts.append(f"p95 {p95:,.0f} ms with snippets (target 100 ms: {verdict}" +
+                     (")" if n == 100_000 else " even at this size)" if verdict == "MISSED" else "; the target is for 100,000)"))
     return "ours against the targets: " + "; ".join(parts)
 
 

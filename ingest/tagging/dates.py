@@ -67,6 +67,9 @@ PLACE = r"[A-ZÅÄÖ][\w-]+(?: [A-ZÅÄÖ][\w-]+)?"
 PLACE_DATE = re.compile(rf"^(?P<place>{PLACE}),?\s+(?:den\s+)?(?P<date>.+)$")
 MAX_HEADER_DATE_PREFIX_WORDS = 4  # "Nummer 7 ·", "Version 1.2,"
 FOOT_LINES = 12  # a date alone counts as the signing date this near the end
+# Dates of other parties' letters in the header: "Er skrivelse 2021-04-01".
+THEIR_REFERENCE = re.compile(r"\b(?:er|ert|era|brev|skrivelse|referens|ref)\b", re.IGNORECASE)
+CITED_PARAGRAPH = re.compile(r",\s*(?:[A-ZÅÄÖ]{1,5}\s+)?§\s*\d")  # ", § 41": an earlier meeting
 
 
 @dataclass(frozen=True)
@@ -128,15 +131,18 @@ def month_number(word: str) -> int | None:
 
 def document_date(text: str, doc_type: str) -> OwnDate | None:
     """The document's own date by its genre's conventions, or None."""
-    rules = [labelled_date, header_date, signed_date]
+    rules = [labelled_date, header_date, adopted_date, merged_header_date, signed_date]
     if doc_type == "kallelse":
         # Its other dates are the day it was sent ("Utskicksdatum", the signature's
         # "Eskilstuna 2023-02-28"): never the kallelse's own.
-        rules = [meeting_date]
+        rules = [labelled_meeting_date, meeting_phrase_date]
     elif doc_type == "protokoll":
-        rules = [meeting_date] + rules
+        # A date alone in a protokoll's header is its meeting's ("Sammanträdesprotokoll"
+        # over "2020-09-24"), and more certain than a sammanträde named in the text.
+        rules = [labelled_meeting_date, header_date, meeting_phrase_date,
+                 labelled_date, merged_header_date, signed_date]
     elif doc_type == "policy":
-        rules = [adopted_date] + rules
+        rules = [adopted_date, labelled_date, header_date, merged_header_date, signed_date]
     for rule in rules:
         found = rule(text)
         if found:
@@ -144,8 +150,8 @@ def document_date(text: str, doc_type: str) -> OwnDate | None:
     return None
 
 
-def meeting_date(text: str) -> OwnDate | None:
-    """The date of the meeting a protokoll records or a kallelse calls."""
+def labelled_meeting_date(text: str) -> OwnDate | None:
+    """The meeting date under a label ("Sammanträdesdatum", "Tid:"), beside it or below it."""
     top = layout.top_lines(text)
     for _, value, line in layout.labelled_values(top, MEETING_LABELS):
         iso = _date_at_start(value)
@@ -159,11 +165,16 @@ def meeting_date(text: str) -> OwnDate | None:
                 iso = _date_at_start(cell)
                 if iso:
                     return OwnDate(iso, f"{line} {top[i + 1]}", "meeting")
-    # "fört vid socialnämndens sammanträde tisdagen den 15 december 2020"
-    joined = " ".join(top[:15])
+    return None
+
+
+def meeting_phrase_date(text: str) -> OwnDate | None:
+    """ "fört vid socialnämndens sammanträde tisdagen den 15 december 2020"; not an earlier
+    meeting cited with its paragraph ("Vid nämndens sammanträde den 23 april 2020, § 41")."""
+    joined = " ".join(layout.top_lines(text)[:15])
     for match in MEETING_PHRASE.finditer(joined):
         following = DATE.match(joined, match.end())
-        if following and _iso(following):
+        if following and _iso(following) and not CITED_PARAGRAPH.match(joined, following.end()):
             return OwnDate(_iso(following), joined[match.start():following.end()], "meeting")
     return meeting_sentence_date(joined)
 
@@ -174,7 +185,8 @@ def meeting_sentence_date(joined: str) -> OwnDate | None:
     for sentence in MEETING_SENTENCE.finditer(joined):
         for found in DATE.finditer(sentence.group()):
             before = sentence.group()[:found.start()].split()[-2:]
-            if _iso(found) and not NOT_OWN_DATE.search(" ".join(before)):
+            if (_iso(found) and not NOT_OWN_DATE.search(" ".join(before))
+                    and not CITED_PARAGRAPH.match(sentence.group(), found.end())):
                 return OwnDate(_iso(found), sentence.group().strip(), "meeting")
     return None
 
@@ -209,6 +221,20 @@ def header_date(text: str) -> OwnDate | None:
             iso = _standalone_date(cell)
             if iso:
                 return OwnDate(iso, line, "header")
+    return None
+
+
+def merged_header_date(text: str) -> OwnDate | None:
+    """An ISO date at the end of a header line whose columns OCR ran together:
+    "Avdelningen för kultur och fritid 2021-05-11", "Strängnäs kommun 13 september 2022"."""
+    for line in layout.header_lines(text):
+        matches = list(DATE.finditer(line))
+        if not matches or line[matches[-1].end():].strip(" .,") or len(matches) > 1:
+            continue
+        before = line[:matches[-1].start()]
+        if (_iso(matches[-1]) and before.strip() and not NOT_OWN_DATE.search(before)
+                and not THEIR_REFERENCE.search(before) and not any(ch.isdigit() for ch in before)):
+            return OwnDate(_iso(matches[-1]), line, "header")
     return None
 
 

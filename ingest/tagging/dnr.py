@@ -22,13 +22,20 @@ DNR_LABELS = ("Dnr", "Diarienummer", "Diarienr", "Ärendenummer", "Ärendenr", "
 PREFIX = r"[A-ZÅÄÖ][A-Za-zÅÄÖåäö]{0,7}"
 # Under a label: a board's letters apart ("SN 2021/123"), then one token with a digit in it.
 DNR_VALUE = re.compile(r"(?:[A-ZÅÄÖ][A-Za-zÅÄÖåäö]{0,7} (?=\d))?[\w./:–-]*\d[\w./:–-]*")
-# Alone on a header line it must look the part: letters, then digits with a / or -.
-STANDALONE_DNR = re.compile(rf"{PREFIX}[ /-]?\d+[/-]\d+(?:[-.]\d+)?")
+# Alone on a header line it must look the part: letters, then digits with a /, : or -
+# ("KS 2022/87-25", "BUN/2022:118"); but not a place and a date ("Kalix 2021-10-18").
+STANDALONE_DNR = re.compile(rf"{PREFIX}[ /-]?\d+[/:-]\d+(?:[-.:]\d+)?")
+DATE_LIKE = re.compile(r"(?:19|20)\d\d-[01]\d-[0-3]\d$")
+# Where OCR closed the gap before it, at the end of a header line ("Kommunledningsförvaltningen
+# Ks/2021:88", "KS § 112 KS 2022/87-25"): then it must also hold a year.
+TRAILING_DNR = re.compile(rf"(?<=\s){STANDALONE_DNR.pattern}$")
+YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 LABEL = re.compile(
     r"(?<![\w])(?P<label>" + "|".join(
         re.escape(layout.fold_letters(label)) for label in sorted(DNR_LABELS, key=len, reverse=True))
     + r")\b\s*[:.]?\s*")
 THEIRS = re.compile(r"\b(?:er|ert|era)\s*$")
+THEIR_LABEL = re.compile(r"\b(?:er|ert|era) (?:referens|ref|dnr|diarienummer|beteckning|arendenummer)\b")
 
 
 @dataclass(frozen=True)
@@ -44,10 +51,15 @@ def find_dnr(text: str, doc_type: str) -> FoundDnr | None:
 
 
 def labelled_dnr(text: str) -> FoundDnr | None:
-    for line in layout.top_lines(text, 40):
+    top = layout.top_lines(text, 40)
+    for line in top:
         value = dnr_in_line(line)
         if value:
             return FoundDnr(value, line)
+    for _, value, line in layout.labelled_values(top, DNR_LABELS):
+        match = DNR_VALUE.fullmatch(value)
+        if match:
+            return FoundDnr(match.group(), line)
     return None
 
 
@@ -64,8 +76,21 @@ def dnr_in_line(line: str) -> str | None:
 
 
 def standalone_dnr(text: str) -> FoundDnr | None:
-    for line in layout.header_lines(text):
+    """A number alone in the header, or beside the paragraph of a protokollsutdrag
+    ("KS § 112          KS 2022/87-25")."""
+    lines = layout.header_lines(text) + paragraph_lines(text)
+    for line in lines:
         for cell in layout.cells(line):
-            if STANDALONE_DNR.fullmatch(cell):
+            if STANDALONE_DNR.fullmatch(cell) and not DATE_LIKE.search(cell):
                 return FoundDnr(cell, line)
+    for line in lines:
+        if THEIR_LABEL.search(layout.fold_letters(line)):
+            continue
+        trailing = TRAILING_DNR.search(line)
+        if trailing and YEAR.search(trailing.group()) and not DATE_LIKE.search(trailing.group()):
+            return FoundDnr(trailing.group(), line)
     return None
+
+
+def paragraph_lines(text: str) -> list[str]:
+    return [line for line in layout.top_lines(text) if layout.PARAGRAPH_LINE.match(line)][:1]

@@ -244,7 +244,8 @@ CUES = (
 
     # yttrande, remissvar: the answer to a remiss
     heading("yttrande", 4, "Yttrande", "Remissvar", "Yttrande över remiss"),
-    title_start("yttrande", 3, r"(?:yttrande|remissvar)(?: over| till| angaende| om| –| -|:)",
+    title_start("yttrande", 3, r"(?:yttrande|remissvar)(?: over| till| angaende| avseende| gallande|"
+                r" rorande| pa| om| –| -|:)",
                 "Yttrande över / Remissvar"),
     label("yttrande", 2, "Er referens", "Ert diarienummer", "Er beteckning", "Ert dnr",
           "Ert ärendenummer", "Er ref"),

@@ -68,7 +68,7 @@ def cells(line: str) -> list[str]:
 HEADER_LABELS = (
     "Datum", "Beslutsdatum", "Sammanträdesdatum", "Utskicksdatum", "Dnr", "Diarienummer",
     "Diarienr", "Ärendenummer", "Ärendenr", "Vårt dnr", "Vår referens", "Er referens", "Er ref",
-    "Ert dnr", "Handläggare", "Kontaktperson", "Projektledare", "Utredare", "Telefon", "E-post",
+    "Ert dnr", "Ert diarienummer", "Er beteckning", "Ert ärendenummer", "Handläggare", "Kontaktperson", "Projektledare", "Utredare", "Telefon", "E-post",
     "Sida",
 )
 
@@ -267,18 +267,36 @@ def labelled_value(line: str, labels: tuple[str, ...]) -> str | None:
 
 def labelled_values(lines_: list[str], labels: tuple[str, ...]):
     """(line index, value, the line) of each line carrying one of the labels; a label alone in
-    its column takes the next column of its line as its value, else the next non-blank line."""
+    its column takes the next column of its line as its value, else the next non-blank line.
+    A row of labels alone ("Handläggare   Datum   Diarienummer") is a table's head: each
+    label's value is in its column of the next line."""
     for i, line in enumerate(lines_):
         parts = cells(line) or [line]
+        table_row = _table_values(lines_, i, parts)
         for j, cell in enumerate(parts):
             value = labelled_value(cell, labels)
             if value is None:
                 continue
             if not value:
-                value = _value_beside(parts, j) or _value_below(lines_, i)
+                if table_row is not None:
+                    value = table_row[j]
+                else:
+                    value = _value_beside(parts, j) or _value_below(lines_, i)
                 if value is None:
                     continue
             yield i, value, line
+
+
+def _table_values(lines_: list[str], i: int, parts: list[str]) -> list[str | None] | None:
+    """The values under a row of bare header labels, column by column; None if the
+    line is not such a row or the next line does not have as many columns."""
+    if len(parts) < 2 or any(labelled_value(cell, HEADER_LABELS) != "" for cell in parts):
+        return None
+    following = next((x for x in lines_[i + 1:i + 3] if x), None)
+    if following is None:
+        return None
+    below = cells(following)
+    return below if len(below) == len(parts) else None
 
 
 def _value_beside(parts: list[str], j: int) -> str | None:

@@ -148,6 +148,7 @@ def clean_name(name: str) -> str | None:
     utbildningsnämnden" -> "Sollentuna kommun"; a role label first ("Beställare:") goes."""
     name = re.sub(r"^\d+\.\s*", "", name.strip())
     name = re.sub(r"^[A-ZÅÄÖ][a-zåäö]+:\s*", "", name)
+    name = re.sub(r"^(?:\d+\.\s*)?(?:avtals)?parter(?:na)?\s+", "", name, flags=re.IGNORECASE)  # the heading
     name = re.sub(r"^(?:mellan|och|samt)\s+", "", name, flags=re.IGNORECASE)  # "Mellan A, org.nr ..."
     name = name.split(",")[0]
     name = re.sub(r"\s*\([^)]*\)\s*$", "", name).strip(" ,.")

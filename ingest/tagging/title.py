@@ -245,12 +245,18 @@ def _could_be_title(line: str, header: list[str], i: int) -> bool:
         return False
     if (_is_label(line) or _is_organisation(line) or ADDRESSEE.match(line) or _is_date_line(line)
             or layout.is_address_line(line) or _value_of_bare_label(header, i)
-            or MASTHEAD.search(line) or ADOPTION.match(line) or PERSON_WITH_ROLE.match(line)
+            or MASTHEAD.search(line) or _opens_adoption(header, i) or PERSON_WITH_ROLE.match(line)
             or is_signature(line, _next_line(header, i))):
         return False
     if sum(ch.isdigit() for ch in line) > len(line) / 3 or line.endswith(":"):
         return False
     return not _starts_address(header, i) and not _labels_follow(header, i)
+
+
+def _opens_adoption(header: list[str], i: int) -> bool:
+    """An adoption line, or its first half: "Antagen av kommunfullmäktige" over "20 juni 2022"."""
+    line = header[i]
+    return bool(ADOPTION.match(line) or ADOPTION.match(f"{line} {_next_line(header, i) or ''}"))
 
 
 def _next_line(header: list[str], i: int) -> str | None:

@@ -669,11 +669,14 @@ def rerun(corpus: Corpus, index: SearchIndex, *, stage: str = "repair", ocr=None
     chosen = ids if ids is not None else list(
         corpus.ids_in_order("ok", not_version=PIPELINE_VERSION if outdated else None))
     unsynced = 0
+    from .archive_lexicon import archive_lexicon
+
+    lexicon = archive_lexicon(corpus) if stage != "tag" else None
     with progress(f"Re-running ({stage})", len(chosen)) as bar:
         try:
             for doc_id in chosen:
                 report.documents += 1
-                changed = _rerun_one(corpus, doc_id, stage, ocr, report, debug)
+                changed = _rerun_one(corpus, doc_id, stage, ocr, report, debug, lexicon)
                 if changed:
                     unsynced += 1
                     if unsynced >= SYNC_EVERY:
@@ -685,12 +688,13 @@ def rerun(corpus: Corpus, index: SearchIndex, *, stage: str = "repair", ocr=None
     return report
 
 
-def _rerun_one(corpus, doc_id, stage, ocr, report, debug) -> bool | None:
+def _rerun_one(corpus, doc_id, stage, ocr, report, debug, lexicon=None) -> bool | None:
     from ingest.clean import clean
     from ingest.document import PIPELINE_VERSION
     from ingest.pipeline import process
     from ingest.repair import repair
     from ingest.tagging import tag
+    from ingest.vocabulary import lend_vocabulary
 
     path = ""
     try:
@@ -699,11 +703,11 @@ def _rerun_one(corpus, doc_id, stage, ocr, report, debug) -> bool | None:
         if stage == "tag":
             new = tag(old)
         elif stage == "repair":
-            new = tag(repair(clean(old)))
+            new = lend_vocabulary(tag(repair(clean(old), lexicon)))
         else:
             source = _source_of(corpus, doc_id, old.size)
             path = str(source.path)
-            new = process(source, ocr)
+            new = process(source, ocr, lexicon)
             # The document keeps what it is stored as; only its content is new.
             new = new.evolve(path=old.path, size=old.size, mtime_ns=old.mtime_ns)
         new = new.evolve(pipeline_version=PIPELINE_VERSION)

@@ -28,6 +28,7 @@ from index import SearchIndex
 from ingest.ocr_runner import OcrRunner
 from ingest.source import stat_source
 
+from .archive_lexicon import archive_lexicon, lent_words
 from .indexing import sync_index
 from .prepare import Prepared, failed, internal_error, prepare
 
@@ -95,6 +96,8 @@ class IngestJob:
         self._unsynced = 0
         self._last_sync = time.monotonic()
         self._on_item = self._before_item = self._on_page = None
+        self._lent_words: tuple[str, ...] = ()
+        self._lexicon = None
 
     def run(self, items: Iterable[Item], on_item: Callable[..., None] | None = None,
             before_item: Callable[[Item], None] | None = None,
@@ -103,6 +106,8 @@ class IngestJob:
         leaves store and index consistent: what was stored is indexed, the rest
         is done by the next run."""
         self._on_item, self._before_item, self._on_page = on_item, before_item, on_page
+        self._lent_words = lent_words(self.corpus)
+        self._lexicon = None  # made when a file is read here
         sync_index(self.corpus, self.index)  # finish what a crashed run left
         self.index.doc_count()  # makes the index now if there is none, before searches look for it
         try:
@@ -160,11 +165,17 @@ class IngestJob:
         for path in paths:
             if self._before_item:
                 self._before_item(Path(path))
-            prepared = prepare(path, known=self._known, ocr=self.ocr, debug=self.debug)
+            prepared = prepare(path, known=self._known, ocr=self.ocr, debug=self.debug,
+                               lexicon=self._archive_lexicon())
             self._done(Path(path), self._commit(prepared))
 
     def _known(self, sha256: str) -> bool:
         return self.corpus.status_of(sha256) == "ok"
+
+    def _archive_lexicon(self):
+        if self._lexicon is None:
+            self._lexicon = archive_lexicon(self.corpus, self._lent_words)
+        return self._lexicon
 
     # ---- reading in document workers -------------------------------------------------
 
@@ -177,7 +188,7 @@ class IngestJob:
 
         config = WorkerConfig(store_path=str(self.corpus.path),
                               ocr=self.ocr.options if self.ocr is not None else None,
-                              debug=self.debug, main_pid=os.getpid())
+                              debug=self.debug, main_pid=os.getpid(), lent_words=self._lent_words)
         wants_events = self._on_page or self._before_item
         pool = DocumentPool(self.jobs, config, on_event=self._event if wants_events else None)
         queue = _chain(head, rest)
@@ -266,7 +277,8 @@ class IngestJob:
             if self.corpus.status_of(prepared.sha256) == "ok":
                 return self._known_content(prepared, state)
             if prepared.outcome == "known":  # dropped since the worker looked: read it here
-                return self._commit(prepare(path, known=lambda _: False, ocr=self.ocr, debug=self.debug))
+                return self._commit(prepare(path, known=lambda _: False, ocr=self.ocr, debug=self.debug,
+                                            lexicon=self._archive_lexicon()))
             self.corpus.save(prepared.doc)
             return "updated" if state and state.doc_id else "new"
         except (KeyboardInterrupt, SystemExit):

@@ -328,9 +328,13 @@ def status_command(app: App, as_json):
     """Counts by status and type, index size, and whether index and store agree."""
     from .indexing import compare
 
+    from .lock import WriterLock
+
     corpus, index = app.corpus, app.index
     counts = corpus.counts()
     agreement = compare(corpus, index)
+    # While an ingest writes, the index trails the store by the batch being committed.
+    writer = WriterLock(app.home).busy()
     data = {
         "home": str(app.home),
         "store": {"path": str(corpus.path), "bytes": corpus.size_bytes()},
@@ -338,6 +342,7 @@ def status_command(app: App, as_json):
         "index": {"path": str(getattr(index, "directory", "")), "bytes": index.size_bytes(),
                   "documents": index.doc_count()},
         **agreement,
+        "writer": writer,
         "failed_files": [{"path": p.path, "reason": p.reason} for p in corpus.failed_paths()],
     }
     if as_json:
@@ -352,6 +357,9 @@ def status_command(app: App, as_json):
     click.echo(f"Index:     {data['index']['documents']} documents ({_size(data['index']['bytes'])})")
     if agreement["consistent"]:
         click.echo("Agreement: index and store agree")
+    elif writer:
+        click.echo(f"Agreement: catching up: {writer} is writing; {agreement['pending_changes']} "
+                   f"changes pending, {len(agreement['missing_from_index'])} documents not yet indexed")
     else:
         click.echo(f"Agreement: NOT in step: {len(agreement['missing_from_index'])} missing from the index, "
                    f"{len(agreement['not_in_store'])} not in the store, {agreement['pending_changes']} "

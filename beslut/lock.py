@@ -110,6 +110,23 @@ class WriterLock:
             pass
         os.close(entry[0])  # closing the last descriptor drops the flock
 
+    def busy(self) -> str | None:
+        """Who holds the lock now if another process does ("ingest (pid 123)"), else None.
+        Only looks: the lock is not kept."""
+        if self._holding or str(self.path.resolve()) in _held:
+            return None
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+        except OSError:
+            return None  # no lock file: nobody has written here yet
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return self.holder()
+        finally:
+            os.close(fd)
+        return None
+
     def holder(self) -> str:
         """Who holds the lock, as "ingest (pid 123)"; "process" if the file does not say."""
         try:

@@ -29,12 +29,12 @@ class Prepared:
 
 
 def prepare(path: str, *, known: Callable[[str], bool], ocr: OcrRunner | None,
-            debug: bool = False) -> Prepared:
+            debug: bool = False, lexicon=None) -> Prepared:
     try:
         source = read_source(Path(path))
         if known(source.sha256):
             return Prepared(path, "known", source.sha256, source.size, source.mtime_ns)
-        doc = process(source, ocr)
+        doc = process(source, ocr, lexicon)
         return Prepared(path, "document", source.sha256, source.size, source.mtime_ns, doc=doc)
     except InputError as err:
         return failed(path, err)

@@ -45,6 +45,7 @@ class WorkerConfig:
     ocr: OcrOptions | None  # None: no page is OCR'd
     debug: bool
     main_pid: int  # the ingest process: workers end when it does
+    lent_words: tuple[str, ...] = ()  # the archive's words for repair (beslut.archive_lexicon)
 
 
 # ---- in the worker process -------------------------------------------------------------
@@ -54,11 +55,12 @@ _slots: CpuSlots | None = None
 _runner: OcrRunner | None = None
 _events = None  # multiprocessing queue of progress events, or None
 _db: sqlite3.Connection | None = None
+_lexicon = None  # the archive's repair lexicon; None: the default one
 _current = threading.local()
 
 
 def _init_worker(config: WorkerConfig, semaphore, events) -> None:
-    global _config, _slots, _runner, _events
+    global _config, _slots, _runner, _events, _lexicon
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C
     die_with_parent(config.main_pid)
     os.environ["OMP_THREAD_LIMIT"] = "1"
@@ -66,6 +68,10 @@ def _init_worker(config: WorkerConfig, semaphore, events) -> None:
     _slots = CpuSlots(semaphore)
     if config.ocr is not None:
         _runner = OcrRunner(config.ocr, on_page=_page_done, slots=_slots)
+    if config.lent_words:
+        from ingest.lexicon import Lexicon
+
+        _lexicon = Lexicon(config.lent_words)
 
 
 def warm_up() -> None:
@@ -118,7 +124,7 @@ def work(path: str) -> Prepared:
     _current.path = path
     _send(("start", path))
     with _slots.held():
-        return prepare(path, known=_known, ocr=_runner, debug=_config.debug)
+        return prepare(path, known=_known, ocr=_runner, debug=_config.debug, lexicon=_lexicon)
 
 
 # ---- in the main process ---------------------------------------------------------------

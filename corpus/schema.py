@@ -1,6 +1,6 @@
 """The store's tables. The store is the source of truth; the index is rebuilt from it."""
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -79,6 +79,15 @@ CREATE TABLE IF NOT EXISTS duplicate_links (
 );
 CREATE INDEX IF NOT EXISTS duplicate_links_primary ON duplicate_links(primary_id);
 
+-- The words no lexicon lists that clean documents write (ingest/vocabulary.py):
+-- local names the archive lends repair once enough documents use them.
+CREATE TABLE IF NOT EXISTS document_words (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    word   TEXT NOT NULL,                     -- lower case
+    PRIMARY KEY (doc_id, word)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS document_words_word ON document_words(word);
+
 CREATE TABLE IF NOT EXISTS meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -93,4 +102,6 @@ def migrate(db) -> None:
         db.execute("ALTER TABLE pages ADD COLUMN reason TEXT NOT NULL DEFAULT ''")
     # schema 2 -> 3: the manual_tags table, made by SCHEMA's CREATE TABLE IF NOT EXISTS.
     # schema 3 -> 4: the duplicate_links table, made the same way.
+    # schema 4 -> 5: the document_words table, the same; documents stored before lend
+    # their words once `archive rerun` has read them again.
     db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))

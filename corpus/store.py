@@ -101,6 +101,7 @@ class Corpus:
                 "INSERT INTO pages (doc_id, number, source, reason, chars, scores) VALUES (?, ?, ?, ?, ?, ?)",
                 [(doc.id, p.number, p.source, p.reason, len(p.text), json.dumps(p.scores))
                  for p in doc.pages])
+            self._set_words(doc)
             self._set_path(doc.path, doc.id, doc.size, doc.mtime_ns, "ok", None, now)
             self._queue(doc.id, "upsert")
             if previous and previous != doc.id:
@@ -434,6 +435,8 @@ class Corpus:
             doc_type=row["doc_type"] or UNKNOWN_TYPE, metadata=json.loads(row["metadata"]),
             encoding=details.get("encoding"), fixes=tuple(details.get("fixes", ())),
             repairs=tuple(details.get("repairs", ())), warnings=tuple(details.get("warnings", ())),
+            vocabulary=tuple(r[0] for r in self.db.execute(
+                "SELECT word FROM document_words WHERE doc_id = ? ORDER BY word", (doc_id,))),
             pipeline_version=row["pipeline_version"])
 
     def update_result(self, doc: Document, *, changed: bool) -> None:
@@ -443,8 +446,10 @@ class Corpus:
         the pipeline version that confirmed it."""
         with self.transaction() as db:
             if not changed:
-                db.execute("UPDATE documents SET pipeline_version = ? WHERE id = ? AND status = 'ok'",
-                           (doc.pipeline_version, doc.id))
+                updated = db.execute("UPDATE documents SET pipeline_version = ? WHERE id = ? AND status = 'ok'",
+                                     (doc.pipeline_version, doc.id)).rowcount
+                if updated:  # a document stored before schema 5 lends its words now
+                    self._set_words(doc)
                 return
             details = {"encoding": doc.encoding, "fixes": list(doc.fixes),
                        "repairs": list(doc.repairs), "warnings": list(doc.warnings)}
@@ -463,7 +468,21 @@ class Corpus:
                 "INSERT INTO pages (doc_id, number, source, reason, chars, scores) VALUES (?, ?, ?, ?, ?, ?)",
                 [(doc.id, p.number, p.source, p.reason, len(p.text), json.dumps(p.scores))
                  for p in doc.pages])
+            self._set_words(doc)
             self._queue(doc.id, "upsert")
+
+    def _set_words(self, doc: Document) -> None:
+        self.db.execute("DELETE FROM document_words WHERE doc_id = ?", (doc.id,))
+        self.db.executemany("INSERT OR IGNORE INTO document_words (doc_id, word) VALUES (?, ?)",
+                            [(doc.id, word) for word in doc.vocabulary])
+
+    def lent_words(self, min_documents: int = 2) -> list[str]:
+        """The words clean documents lend repair: those at least ``min_documents``
+        good documents write (one document's slip is no word of the archive)."""
+        return [r[0] for r in self.db.execute(
+            """SELECT w.word FROM document_words w JOIN documents d ON d.id = w.doc_id
+               WHERE d.status = 'ok' GROUP BY w.word HAVING COUNT(*) >= ? ORDER BY w.word""",
+            (min_documents,))]
 
     def duplicate_links(self) -> dict[str, tuple[str, float]]:
         """{copy: (primary, similarity)} for every near-duplicate link."""

@@ -42,6 +42,8 @@ class Document:
     fixes: tuple[dict[str, Any], ...] = ()  # what cleaning (ftfy) changed, and why
     repairs: tuple[dict[str, Any], ...] = ()  # what repair changed: page, start, end, before, after, reason
     warnings: tuple[str, ...] = ()
+    # Words no lexicon lists that this clean document lends repair (ingest.vocabulary).
+    vocabulary: tuple[str, ...] = ()
     pipeline_version: str = PIPELINE_VERSION
 
     @property

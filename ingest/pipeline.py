@@ -1,4 +1,5 @@
-"""One file in, one clean, tagged document out: read -> extract -> clean -> tag."""
+"""One file in, one clean, tagged document out: read -> extract -> clean -> repair
+-> tag, and the words a clean document lends the archive's lexicon."""
 
 from pathlib import Path
 
@@ -10,20 +11,24 @@ from .document import Document
 from .ocr_runner import OcrRunner
 from .page_sources import image_pages, pdf_pages
 from .pdf import extract_pdf_pages
+from .lexicon import Lexicon
 from .repair import repair
 from .source import SourceFile, read_source
 from .tagging import tag
 from .text import extract_text_pages
+from .vocabulary import lend_vocabulary
 
 
-def ingest_file(path: Path, ocr: OcrRunner | None = None) -> Document:
+def ingest_file(path: Path, ocr: OcrRunner | None = None, lexicon: Lexicon | None = None) -> Document:
     """Run the whole ingest stage on one file. Raises InputError for a bad file.
-    Without an OcrRunner no page is OCR'd (as with --ocr never)."""
-    return process(read_source(path), ocr)
+    Without an OcrRunner no page is OCR'd (as with --ocr never); without a lexicon,
+    repair uses the default one (no words lent by the archive)."""
+    return process(read_source(path), ocr, lexicon)
 
 
-def process(source: SourceFile, ocr: OcrRunner | None = None) -> Document:
-    return tag(repair(clean(extract(source, ocr))))
+def process(source: SourceFile, ocr: OcrRunner | None = None,
+            lexicon: Lexicon | None = None) -> Document:
+    return lend_vocabulary(tag(repair(clean(extract(source, ocr)), lexicon)))
 
 
 def extract(source: SourceFile, ocr: OcrRunner | None = None) -> Document:

@@ -53,7 +53,7 @@ def _hit_dict(h: SearchHit) -> dict:
         "rank": h.rank, "id": h.id, "score": round(h.score, 4), "title": h.title,
         "date": h.date, "type": h.doc_type, "board": h.board, "municipality": h.municipality,
         "dnr": h.dnr, "path": h.path, "paths": list(h.paths),
-        "copies": [{"id": c.id, "paths": list(c.paths)} for c in h.copies],
+        "copies": [{"id": c.id, "paths": list(c.paths), "similarity": c.similarity} for c in h.copies],
         "snippet": snippet_text(h.snippet, bold=False),
     }
 
@@ -82,7 +82,8 @@ def _hit_lines(h: SearchHit, *, bold: bool) -> list[str]:
     lines.append("   " + " · ".join(part for part in about if part))
     lines += [f"   also at {path}" for path in h.paths if path != h.path]
     for copy in h.copies:
-        lines += [f"   same text: {copy.id[:12]} · {path}" for path in copy.paths[:1] or ["(no path)"]]
+        kind = "same text" if copy.similarity is None else f"near copy ({copy.similarity:.2f})"
+        lines += [f"   {kind}: {copy.id[:12]} · {path}" for path in copy.paths[:1] or ["(no path)"]]
         lines += [f"   also at {path}" for path in copy.paths[1:]]
     snippet = snippet_text(h.snippet, bold=bold)
     if snippet:

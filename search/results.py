@@ -7,9 +7,11 @@ from index import SearchFilters, Snippet, Suggestion
 
 @dataclass(frozen=True)
 class Copy:
-    """Another stored document with the same text as a hit (a .txt and its PDF)."""
+    """Another stored document with the same text as a hit (a .txt and its PDF), or a
+    near duplicate linked to it by `archive dedupe --apply` (with its similarity)."""
     id: str
     paths: tuple[str, ...]
+    similarity: float | None = None  # None: the same text
 
 
 @dataclass(frozen=True)

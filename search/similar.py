@@ -26,5 +26,12 @@ def find_similar(corpus: Corpus, index: SearchIndex, doc_id: str, *, limit: int 
     doc = store.get(doc_id)
     if doc is None or doc.status != "ok":
         raise NotFound(f"no stored document {doc_id[:12]} to compare with")
-    found = index.similar(doc_id, limit=limit, text_of=store.text_of)
-    return SimilarResults(id=doc.id, title=doc.title, total=found.total, hits=store.hits(found.hits))
+    wanted = limit + min(limit, len(store.links))
+    found = index.similar(doc_id, limit=wanted, text_of=store.text_of)
+    # Its near duplicates (linked by `archive dedupe --apply`) are itself, not documents like it.
+    primary = store.links.get(doc_id, (doc_id,))[0]
+    itself = {primary} | {copy for copy, (of, _) in store.links.items() if of == primary}
+    others = tuple(hit for hit in found.hits if hit.id not in itself)
+    hits, folded = store.hits(others, limit)
+    return SimilarResults(id=doc.id, title=doc.title,
+                          total=found.total - folded - (len(found.hits) - len(others)), hits=hits)

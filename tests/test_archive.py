@@ -146,6 +146,15 @@ def test_dedupe_groups_a_txt_and_its_pdf_and_apply_links_them(run, tmp_path, hom
     assert again["linked"] == 0 and all(c["linked"] for c in again["groups"][0]["copies"])
     assert run.json("show", sha256_of(ocr))["status"] == "ok"
     assert run.status()["consistent"] is True
+    # Search shows the primary once, its near copies under it, and the avtal apart.
+    found = run.json("search", "akademiska noder", "--limit", "5")
+    [hit] = [h for h in found["hits"] if h["id"] in {sha256_of(pdf), *copies}]
+    assert hit["id"] == sha256_of(pdf)
+    near = {c["id"]: c["similarity"] for c in hit["copies"]}
+    assert set(near) == set(copies) and all(similarity > 0.7 for similarity in near.values())
+    assert found["total"] == len(found["hits"])
+    similar = run.json("similar", sha256_of(pdf))
+    assert not {h["id"] for h in similar["hits"]} & set(copies)  # its copies are itself
 
 
 def test_dedupe_keeps_different_documents_apart_and_skips_short_ones(run, tmp_path):
@@ -316,5 +325,23 @@ def test_store_of_schema_3_gains_the_links_table(run, home, doc_folder):
     write_db(home, "DROP TABLE duplicate_links")
     write_db(home, "UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     assert run.json("archive", "dedupe")["groups"] == []
-    assert read_db(home, "SELECT value FROM meta WHERE key = 'schema_version'") == [("4",)]
+    assert read_db(home, "SELECT value FROM meta WHERE key = 'schema_version'") == [("5",)]
     assert read_db(home, "SELECT count(*) FROM duplicate_links") == [(0,)]
+
+
+def test_store_of_schema_4_gains_the_words_table_and_rerun_fills_it(run, home, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a", "b"):  # two clean documents that write the same local name
+        (folder / f"{name}.txt").write_text(
+            f"Förskolan på Glömstavägen flyttar ({name}). Föräldrarna på Glömstavägen har fått "
+            "information om flytten och om tidplanen för arbetet med de nya lokalerna.\n",
+            encoding="utf-8")
+    run.ingest_ok(folder)
+    write_db(home, "DROP TABLE document_words")
+    write_db(home, "UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+    run.json("archive", "rerun", "--stage", "tag")
+    assert read_db(home, "SELECT value FROM meta WHERE key = 'schema_version'") == [("5",)]
+    assert read_db(home, "SELECT count(*) FROM document_words") == [(0,)]
+    run.json("archive", "rerun", "--stage", "repair")  # reads them again: now they lend their words
+    assert read_db(home, "SELECT count(*) FROM document_words WHERE word = 'glömstavägen'") == [(2,)]

@@ -16,7 +16,7 @@ import pytest
 from beslut.ingest_command import EXIT_BUSY
 from beslut.lock import WriterLock
 
-from .conftest import assert_no_traceback, read_db, sha256_of
+from .conftest import assert_no_traceback, read_db, sha256_of, write_db
 from .scanned import SWEDISH_PAGE, render_page_image, write_image_pdf
 from .processes import cmdline, descendants, stored
 from .test_batch_crash import COMMON_WORD
@@ -92,6 +92,23 @@ def test_a_second_ingest_waits_for_the_writer_lock(run, run_process, home, doc_f
     assert "Traceback" not in stderr and "LockError" not in stderr
     assert "4 new" in stdout
     assert run.status()["consistent"] is True
+
+
+def test_status_says_who_is_writing_while_the_index_catches_up(run, run_process, home, doc_folder):
+    run.ingest_ok(doc_folder.path)
+    # A batch stored but not yet indexed, as the writer leaves it between its commits.
+    write_db(home, "INSERT INTO index_outbox (doc_id, action) SELECT id, 'upsert' FROM documents")
+    lock = WriterLock(home, "ingest")
+    lock.acquire()
+    try:
+        busy = run_process("status")  # another process: this one holds the lock
+        busy_json = run_process("status", "--json")
+    finally:
+        lock.release()
+    assert f"catching up: ingest (pid {os.getpid()}) is writing; 4 changes pending" in busy.stdout
+    assert json.loads(busy_json.stdout)["writer"] == f"ingest (pid {os.getpid()})"
+    idle = run_process("status")
+    assert "NOT in step" in idle.stdout and "run 'beslut reindex'" in idle.stdout
 
 
 def test_no_wait_exits_at_once_with_its_own_code(run_process, home, doc_folder):

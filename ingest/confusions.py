@@ -114,6 +114,13 @@ class ConfusionTable:
         # The chance a character comes out as itself, as the channel sees it.
         self.kept_as_written = {gold: max(1e-3, 1.0 - share) for gold, share in emitted.items()}
         self.longest = max(map(len, self.rules), default=1)
+        # Per seen string, its substitutions as ``_compute`` applies them, worked out
+        # once rather than per token: (gold, odds against keeping the seen string,
+        # channel log-ratio).
+        self._edits = {seen: tuple((gold, p / self.keep_probability(seen),
+                                    math.log(emission / self._written_as_is(seen)))
+                                   for gold, p, emission in options)
+                       for seen, options in self.rules.items()}
         self._variants = lru_cache(maxsize=1 << 16)(self._compute)
 
     @classmethod
@@ -125,6 +132,10 @@ class ConfusionTable:
     def default(cls) -> "ConfusionTable":
         """The committed table, loaded once."""
         return cls.load()
+
+    def can_change(self, char: str) -> bool:
+        """Can a substitution replace or remove this character?"""
+        return any(char in seen for seen in self.rules)
 
     def keep_probability(self, token: str) -> float:
         """The chance that ``token`` was read exactly as it stands."""
@@ -179,34 +190,41 @@ class ConfusionTable:
         edits = []  # (start, end, replacement, odds against keeping what is there, channel log-ratio)
         for start in range(len(token)):
             for end in range(start + 1, min(len(token), start + self.longest) + 1):
-                seen = token[start:end]
-                options = self.rules.get(seen)
+                options = self._edits.get(token[start:end])
                 if options:
-                    kept = self.keep_probability(seen)
-                    as_is = self._written_as_is(seen)
-                    edits.extend((start, end, gold, p / kept, math.log(emission / as_is))
-                                 for gold, p, emission in options)
+                    edits.extend((start, end, gold, factor, ratio) for gold, factor, ratio in options)
         if not edits:
             return ()
+        # Edits come by start; next_edit[position] is the first that starts at or after position,
+        # so that a combination only looks at the edits that can follow its last one.
+        next_edit, k = [], 0
+        for position in range(len(token) + 1):
+            while k < len(edits) and edits[k][0] < position:
+                k += 1
+            next_edit.append(k)
         base = self.keep_probability(token)
         floor = MIN_RELATIVE
-        found: dict[str, tuple[float, float]] = {}
+        odds_of: dict[str, float] = {}  # each text found: its best odds, and that combination's channel
+        channel_of: dict[str, float] = {}
 
-        def extend(first: int, position: int, odds: float, channel: float, parts: list[str],
-                   changes: int):
-            for k in range(first, len(edits)):
-                start, end, gold, factor, ratio = edits[k]
-                if start < position or odds * factor < floor:
-                    continue
-                pieces = parts + [token[position:start], gold]
+        # Depth first, in the order of the edits: where two combinations give the same
+        # text with the same odds, the first one's channel is kept.
+        def extend(first: int, position: int, odds: float, channel: float, head: str, changes: int):
+            for start, end, gold, factor, ratio in edits[first:]:
                 new_odds = odds * factor
-                text = "".join(pieces) + token[end:]
-                if new_odds > found.get(text, (0.0, 0.0))[0]:
-                    found[text] = (new_odds, channel + ratio)
+                if new_odds < floor:
+                    continue
+                new_head = head + token[position:start] + gold  # the text up to this edit's end
+                text = new_head + token[end:]
+                known = odds_of.get(text)
+                if known is None or new_odds > known:
+                    odds_of[text] = new_odds
+                    channel_of[text] = channel + ratio
                 if changes + 1 < max_changes:
-                    extend(k + 1, end, new_odds, channel + ratio, pieces, changes + 1)
+                    extend(next_edit[end], end, new_odds, channel + ratio, new_head, changes + 1)
 
-        extend(0, 0, 1.0, 0.0, [], 0)
-        found.pop(token, None)
-        ranked = sorted(found.items(), key=lambda item: (-item[1][0], item[0]))[:MAX_VARIANTS]
-        return tuple((text, base * odds, channel) for text, (odds, channel) in ranked)
+        extend(0, 0, 1.0, 0.0, "", 0)
+        odds_of.pop(token, None)
+        # Most likely first, ties in alphabetical order (the texts are all different).
+        ranked = sorted([(-odds, text) for text, odds in odds_of.items()])[:MAX_VARIANTS]
+        return tuple((text, base * -negated, channel_of[text]) for negated, text in ranked)

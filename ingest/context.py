@@ -46,6 +46,7 @@ UNSEEN = 10 ** (KNOWN_WORD_ZIPF - 9)  # wordfreq's share for a word only hunspel
 _WORD_OR_BREAK = re.compile(r"[^\W_]+|[.!?;]|\n[ \t]*\n")
 
 
+@lru_cache(maxsize=1 << 16)  # repair asks for every token, and most tokens recur
 def context_word(token: str) -> str:
     """A token as the model sees it: lower case, and any number as NUMBER_TOKEN."""
     if token[:1].isdigit() or token.replace(".", "").replace(",", "").isdigit():

@@ -15,7 +15,7 @@ from functools import lru_cache
 HUNSPELL_DICTIONARY = "/usr/share/hunspell/sv_SE"
 # A word only hunspell or the gazetteer knows counts as rare, but real.
 KNOWN_WORD_ZIPF = 1.5
-_STRIP_DIACRITICS = str.maketrans("åäö", "aao")
+MAX_REMEMBERED = 200_000  # hunspell's verdicts kept, per lexicon
 
 
 @lru_cache(maxsize=1)
@@ -53,69 +53,99 @@ def is_swedish_word(word: str) -> bool:
 class Lexicon:
     def __init__(self, extra_words: Iterable[str] = ()):
         self.frequencies = _frequencies()
+        # The same words as a set: a look-up in a set touches less memory than one in
+        # a dict, and compound tests and candidate lists make tens of them per word.
+        self.listed = swedish_words()
         self.gazetteer = _gazetteer_words()
         self.extra = frozenset(w.lower() for w in extra_words)
         self.spell = _hunspell().spell
         self._known: dict[str, bool] = {}
-        self._by_skeleton: dict[str, list[str]] | None = None
+        self._by_skeleton: dict[str, tuple[str, ...]] | None = None
+        self._lists_line_break: bool | None = None
 
     def knows(self, word: str) -> bool:
         """Is this a Swedish word form, as written or in capitals?"""
         known = self._known.get(word)
         if known is None:
             lower = word.lower()
-            known = (lower in self.frequencies or lower in self.gazetteer or lower in self.extra
+            known = (lower in self.listed or lower in self.gazetteer or lower in self.extra
                      or self._hunspell_knows(word))
+            if len(self._known) >= MAX_REMEMBERED:
+                self._known.clear()
             self._known[word] = known
         return known
 
     def lists(self, word: str) -> bool:
         """Is the word in a list (wordfreq, gazetteer, extra words), hunspell aside?"""
         lower = word.lower()
-        return lower in self.frequencies or lower in self.gazetteer or lower in self.extra
+        return lower in self.listed or lower in self.gazetteer or lower in self.extra
 
     def knows_as_written(self, word: str) -> bool:
         """Is this a Swedish word form in this very case ("Örebro", "över";
-        not "örebro")? Cheaper than ``knows`` for words no list has."""
-        if self.lists(word):
-            return True
-        try:
-            return bool(self.spell(word))
-        except UnicodeEncodeError:
-            return False
+        not "örebro")? The same test as ``knows``, named for what a caller means
+        by it: hunspell takes a word as written (or in capitals), never a name
+        in lower case; the lists are looked up in lower case."""
+        return self.knows(word)
 
     def could_be_compound(self, word: str) -> bool:
         """Could hunspell know this word outside wordfreq's list? Only as a
         compound of listed parts, two or more, with or without a linking s
         ("partnerskaps|avtalet", "personuppgifts|biträdes|avtal", "i|anspråk|tagande"):
-        a cheap test that spares hunspell most words it would refuse."""
-        return self._compound(word.lower(), 1)
+        a cheap test that spares hunspell most words it would refuse.
 
-    def _compound(self, lower: str, depth: int) -> bool:
-        """Is ``lower`` a listed word after listed parts (up to ``depth`` more)?"""
-        frequencies = self.frequencies
-        for split in range(1, len(lower) - 2):
-            if lower[split:] in frequencies and self._parts(lower[:split], depth):
+        Spelled out: a listed last part of three or more letters, after either
+        a listed front (with or without a linking s) of one or more, or, for
+        a front of four or more, a listed middle part after a listed first one
+        (the linking s before the last part taken off first). Every front part
+        is a front of the word itself, so which fronts are listed is worked
+        out once per word, not once per split."""
+        lower = word.lower()
+        listed = self.listed
+        last_split = len(lower) - 3  # the last part has at least three letters
+        fronts = None  # the lengths of the listed fronts, a linking s allowed
+        for split in range(1, last_split + 1):
+            if lower[split:] not in listed:
+                continue
+            if fronts is None:
+                fronts = self._listed_fronts(lower, last_split)
+            if split in fronts:
                 return True
+            if split >= 4:
+                middle_end = split - 1 if lower[split - 1] == "s" else split
+                for front in fronts:
+                    if front > middle_end - 3:
+                        break
+                    if lower[front:middle_end] in listed:
+                        return True
         return False
 
-    def _parts(self, head: str, depth: int) -> bool:
-        """Is the front of a compound listed parts, each perhaps with a linking s?"""
-        frequencies = self.frequencies
-        if head in frequencies or (head.endswith("s") and head[:-1] in frequencies):
-            return True
-        return depth > 0 and len(head) >= 4 and self._compound(
-            head[:-1] if head.endswith("s") else head, depth - 1)
+    def _listed_fronts(self, lower: str, longest: int) -> dict[int, None]:
+        """The lengths, 1 to ``longest``, of the fronts of ``lower`` that are listed
+        words, or listed words and a linking s; in order (a dict kept as an ordered set)."""
+        listed = self.listed
+        front_listed = [lower[:length] in listed for length in range(longest + 1)]
+        return {length: None for length in range(1, longest + 1)
+                if front_listed[length] or (lower[length - 1] == "s" and front_listed[length - 1])}
+
+    def lists_line_break(self) -> bool:
+        """Does any word in wordfreq's list hold a line break? (None does: its
+        words are tokens split at white space; but this is checked, not assumed.)"""
+        if self._lists_line_break is None:
+            self._lists_line_break = any("\n" in word for word in self.frequencies)
+        return self._lists_line_break
 
     def with_diacritics(self, word: str) -> tuple[str, ...]:
         """The listed words that are this lower-case word with å, ä or ö put
         back: "far" -> ("får", "fär", ...)."""
         if self._by_skeleton is None:
-            self._by_skeleton = {}
+            by_skeleton: dict[str, tuple[str, ...]] = {}
             for known in self.frequencies:
                 if "å" in known or "ä" in known or "ö" in known:
-                    self._by_skeleton.setdefault(known.translate(_STRIP_DIACRITICS), []).append(known)
-        return tuple(self._by_skeleton.get(word, ()))
+                    # str.replace, three times over, is quicker than str.translate on non-ASCII text
+                    skeleton = known.replace("å", "a").replace("ä", "a").replace("ö", "o")
+                    by_skeleton[skeleton] = by_skeleton.get(skeleton, ()) + (known,)
+            self._by_skeleton = by_skeleton
+        return self._by_skeleton.get(word, ())
 
     def lower_case_word(self, word: str) -> bool:
         """Is the word written in lower case, unlike a name ("över", not "örebro")?"""

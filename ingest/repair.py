@@ -101,24 +101,33 @@ class RepairResult:
         return dict(Counter(change.reason for change in self.changes))
 
 
-@dataclass
 class _Context:
-    text: str
-    tokens: list[re.Match]
-    index: int
-    damaged: bool
-    lexicon: Lexicon
-    readings: "_Readings"
-    left: str | None  # the word before, as repaired (context.BOUNDARY after a sentence end)
-    restoring: float  # log of how often this text lost å, ä or ö (the channel's own rate)
+    """What a fix sees: the text, its tokens and the token at hand. There is one
+    per text, moved along it token by token, so that what depends on the text
+    alone is worked out once."""
 
-    @property
-    def token(self) -> str:
-        return self.tokens[self.index].group()
+    __slots__ = ("text", "tokens", "words", "breaks", "damaged", "lexicon", "readings", "restoring",
+                 "index", "token", "left")
+
+    def __init__(self, text: str, tokens: list[re.Match], words: list[str], damaged: bool,
+                 lexicon: Lexicon, readings: "_Readings", restoring: float):
+        self.text = text
+        self.tokens = tokens
+        self.words = words  # the tokens as strings
+        # breaks[i]: does a sentence end between token i - 1 and token i?
+        self.breaks = [False] + [_sentence_break(text, before.end(), after.start())
+                                 for before, after in zip(tokens, tokens[1:])]
+        self.damaged = damaged
+        self.lexicon = lexicon
+        self.readings = readings
+        self.restoring = restoring  # log of how often this text lost å, ä or ö (the channel's own rate)
+        self.index = 0  # the token at hand
+        self.token = ""
+        self.left: str | None = BOUNDARY  # the word before, as repaired (BOUNDARY after a sentence end)
 
     def neighbour(self, offset: int) -> str | None:
         i = self.index + offset
-        return self.tokens[i].group() if 0 <= i < len(self.tokens) else None
+        return self.words[i] if 0 <= i < len(self.words) else None
 
     def at_line_start(self) -> bool:
         return bool(LINE_START.search(self.text, 0, self.tokens[self.index].start()))
@@ -140,24 +149,28 @@ def repair_text(text: str, lexicon: Lexicon | None = None, table=None) -> Repair
     lexicon = lexicon or default_lexicon()
     table = table or default_table()
     protected = [m.span() for m in PROTECTED_SPAN.finditer(text)]
-    tokens = [m for m in TOKEN.finditer(text) if not _inside(m.span(), protected)]
+    tokens = list(TOKEN.finditer(text))
+    if protected:
+        tokens = [m for m in tokens if not _inside(m.span(), protected)]
     readings = _readings_for(lexicon, table)
     words = [m.group() for m in tokens]
     damaged = is_damaged(words, readings)
     restoring = math.log(restoring_rate(words, readings)) if damaged else -math.inf
     changes = []
+    context = _Context(text, tokens, words, damaged, lexicon, readings, restoring)
     left = BOUNDARY
-    for index, match in enumerate(tokens):
-        if index and _sentence_break(text, tokens[index - 1].end(), match.start()):
+    for index, token in enumerate(words):
+        if context.breaks[index]:
             left = BOUNDARY
-        context = _Context(text, tokens, index, damaged, lexicon, readings, left, restoring)
-        word = match.group()
-        for fix in FIXES:
+        context.index, context.token, context.left = index, token, left
+        word = token
+        for fix in _fixes_for(token):
             found = fix(context)
             if found:
                 after, reason = found
-                if after != match.group():
-                    changes.append(Change(match.start(), match.end(), match.group(), after, reason))
+                if after != token:
+                    match = tokens[index]
+                    changes.append(Change(match.start(), match.end(), token, after, reason))
                     word = after
                 break
         left = BOUNDARY if word == "•" else context_word(word)
@@ -296,6 +309,23 @@ FIXES = (fix_mojibake, fix_line_break_hyphen, fix_lone_i, fix_bullet, fix_protec
          fix_unknown_word, fix_real_word)
 
 
+@lru_cache(maxsize=1 << 16)
+def _fixes_for(token: str) -> tuple:
+    """The fixes, in order, that can apply to this token, judged by its characters
+    alone; each of the others would find nothing to do. Most words need only the
+    last three, and a look-up here is cheaper than asking the first four."""
+    fixes = []
+    if MOJIBAKE_HINT.search(token):
+        fixes.append(fix_mojibake)
+    if "\n" in token:
+        fixes.append(fix_line_break_hyphen)
+    if token in ("|", "1"):
+        fixes.append(fix_lone_i)
+    if token in BULLET_MARKS:
+        fixes.append(fix_bullet)
+    return (*fixes, fix_protected, fix_unknown_word, fix_real_word)
+
+
 # ---- helpers -------------------------------------------------------------------------------
 
 def restoring_rate(words: list[str], readings: "_Readings") -> float:
@@ -314,19 +344,16 @@ def restoring_rate(words: list[str], readings: "_Readings") -> float:
 
 
 def _sentence_break(text: str, start: int, end: int) -> bool:
-    between = text[start:end]
-    return bool(_BREAK.search(between))
+    return _BREAK.search(text, start, end) is not None
 
 
 def _right_word(c: _Context) -> str | None:
     """The next word as the context model sees it: its repaired reading if it
     is outside the lexicon, BOUNDARY after a sentence end."""
     i = c.index + 1
-    if i >= len(c.tokens):
+    if i >= len(c.words) or c.breaks[i]:
         return BOUNDARY
-    if _sentence_break(c.text, c.tokens[c.index].end(), c.tokens[i].start()):
-        return BOUNDARY
-    word = c.tokens[i].group()
+    word = c.words[i]
     return context_word(c.readings.unknown(word) or word)
 
 
@@ -358,6 +385,10 @@ class _Readings:
         self._unknown: dict[str, tuple[tuple[str, float], ...]] = {}
         self._real: dict[str, tuple[tuple[str, float], ...]] = {}
         self.context = context_model(lexicon)
+        # A token broken at a line end ("utveck-\nling") has no reading of its own
+        # (fix_line_break_hyphen reads its halves): all its variants keep the line
+        # break, and no listed word, nor so any compound of listed words, holds one.
+        self._line_breaks_unreadable = not table.can_change("\n") and not lexicon.lists_line_break()
 
     def unknown(self, token: str) -> str | None:
         """The likeliest Swedish reading of a word outside the lexicon, if any."""
@@ -371,7 +402,10 @@ class _Readings:
         if found is None:
             if len(self._unknown) > MAX_REMEMBERED:
                 self._unknown.clear()
-            found = () if self._valid(token) else self._options(token)
+            if self._line_breaks_unreadable and "\n" in token:
+                found = ()  # what _options would find, whether or not the token is valid
+            else:
+                found = () if self._valid(token) else self._options(token)
             self._unknown[token] = found
         return found
 

@@ -28,7 +28,7 @@ from functools import lru_cache
 
 import ftfy
 
-from .context import BOUNDARY, context_model, context_word
+from .context import BOUNDARY, ContextModel, context_model, context_word
 from .document import Document
 from .lexicon import KNOWN_WORD_ZIPF, Lexicon, default_lexicon
 from .quality import DAMAGE
@@ -43,6 +43,9 @@ PROTECTED_SPAN = re.compile(
     # long run of letters is not tried from every position (which is quadratic)
     r"(?:https?://|www\.)\S+|(?<![\w.+-])[\w.+-]{1,64}@[\w-]+(?:\.[\w-]+)+"
     r"|\b\w+\.(?:se|nu|com|org|eu)\b", re.IGNORECASE)
+# What every protected span holds one of: most texts have none, and are spared the
+# slower search.
+_PROTECTED_HINT = re.compile(r"@|://|www\.|\.(?:se|nu|com|org|eu)\b", re.IGNORECASE)
 NUMBER = re.compile(r"^[\d.,:/–-]+$")
 MOJIBAKE_HINT = re.compile("[ÃÂâ€Å]")
 ABBREVIATION = re.compile(r"^(?=.*[A-ZÅÄÖ].*[A-ZÅÄÖ])[A-Za-zÅÄÖåäö]+$")  # two or more capitals: FoU, LSS
@@ -106,14 +109,15 @@ class _Context:
     per text, moved along it token by token, so that what depends on the text
     alone is worked out once."""
 
-    __slots__ = ("text", "tokens", "words", "breaks", "damaged", "lexicon", "readings", "restoring",
-                 "index", "token", "left")
+    __slots__ = ("text", "tokens", "words", "unknown", "breaks", "damaged", "lexicon", "readings",
+                 "restoring", "index", "token", "left")
 
-    def __init__(self, text: str, tokens: list[re.Match], words: list[str], damaged: bool,
-                 lexicon: Lexicon, readings: "_Readings", restoring: float):
+    def __init__(self, text: str, tokens: list[re.Match], words: list[str], unknown: list[str | None],
+                 damaged: bool, lexicon: Lexicon, readings: "_Readings", restoring: float):
         self.text = text
         self.tokens = tokens
         self.words = words  # the tokens as strings
+        self.unknown = unknown  # each token's reading if it is outside the lexicon (readings.unknown)
         # breaks[i]: does a sentence end between token i - 1 and token i?
         self.breaks = [False] + [_sentence_break(text, before.end(), after.start())
                                  for before, after in zip(tokens, tokens[1:])]
@@ -148,16 +152,18 @@ class _Context:
 def repair_text(text: str, lexicon: Lexicon | None = None, table=None) -> RepairResult:
     lexicon = lexicon or default_lexicon()
     table = table or default_table()
-    protected = [m.span() for m in PROTECTED_SPAN.finditer(text)]
+    protected = ([m.span() for m in PROTECTED_SPAN.finditer(text)]
+                 if _PROTECTED_HINT.search(text) else [])
     tokens = list(TOKEN.finditer(text))
     if protected:
         tokens = [m for m in tokens if not _inside(m.span(), protected)]
     readings = _readings_for(lexicon, table)
     words = [m.group() for m in tokens]
-    damaged = is_damaged(words, readings)
-    restoring = math.log(restoring_rate(words, readings)) if damaged else -math.inf
+    unknown = [readings.unknown(word) for word in words]
+    damaged = is_damaged(words, unknown, readings)
+    restoring = math.log(restoring_rate(words, unknown)) if damaged else -math.inf
     changes = []
-    context = _Context(text, tokens, words, damaged, lexicon, readings, restoring)
+    context = _Context(text, tokens, words, unknown, damaged, lexicon, readings, restoring)
     left = BOUNDARY
     for index, token in enumerate(words):
         if context.breaks[index]:
@@ -246,7 +252,7 @@ def fix_protected(c: _Context):
     """Leave numbers, abbreviations, their endings ("SIP:ar", "LSS:s") and English
     alone (returns the token unchanged)."""
     token = c.token
-    if NUMBER.match(token) or ABBREVIATION.match(token) or _abbreviation_ending(c):
+    if _number_or_abbreviation(token) or _abbreviation_ending(c):
         return token, "protected"
     if _is_english(token, c) and not DAMAGE.search(token):
         return token, "protected"
@@ -328,18 +334,17 @@ def _fixes_for(token: str) -> tuple:
 
 # ---- helpers -------------------------------------------------------------------------------
 
-def restoring_rate(words: list[str], readings: "_Readings") -> float:
+def restoring_rate(words: list[str], unknown: list[str | None]) -> float:
     """How often this text lost its å, ä and ö: of the words that have them once
     repaired, the share that came without. Near 1 for English-model OCR; low
-    for text that mostly kept them, where a valid word is left alone."""
+    for text that mostly kept them, where a valid word is left alone.
+    ``unknown`` has each word's reading if it is outside the lexicon."""
     restored = intact = 0
-    for word in words:
+    for word, reading in zip(words, unknown):
         if _SWEDISH_LETTER.search(word):
             intact += 1
-        else:
-            reading = readings.unknown(word)
-            if reading and _SWEDISH_LETTER.search(reading):
-                restored += 1
+        elif reading and _SWEDISH_LETTER.search(reading):
+            restored += 1
     return (restored + 1) / (restored + intact + 2)
 
 
@@ -353,21 +358,22 @@ def _right_word(c: _Context) -> str | None:
     i = c.index + 1
     if i >= len(c.words) or c.breaks[i]:
         return BOUNDARY
-    word = c.words[i]
-    return context_word(c.readings.unknown(word) or word)
+    return context_word(c.unknown[i] or c.words[i])
 
 
-def is_damaged(words: list[str], readings: "_Readings") -> bool:
+def is_damaged(words: list[str], unknown: list[str | None], readings: "_Readings") -> bool:
     """Does the text show English-model OCR damage? Marks like "é" inside words,
     unknown words with a Swedish reading ("hogskola"), or listed words far
     rarer than the same word with å, ä or ö ("anvanda", which web text has too),
-    in one word of a hundred."""
-    counted = [w for w in words if len(w) >= 2]
-    if not counted:
-        return False
-    suspicious = sum(1 for w in counted
-                     if DAMAGE.search(w) or readings.unknown(w) or readings.stripped(w))
-    return suspicious / len(counted) >= DAMAGED_TEXT
+    in one word of a hundred. ``unknown`` has each word's reading if it is
+    outside the lexicon."""
+    counted = suspicious = 0
+    for word, reading in zip(words, unknown):
+        if len(word) >= 2:
+            counted += 1
+            if DAMAGE.search(word) or reading or readings.stripped(word):
+                suspicious += 1
+    return bool(counted) and suspicious / counted >= DAMAGED_TEXT
 
 
 @lru_cache(maxsize=4)
@@ -383,12 +389,24 @@ class _Readings:
         self.lexicon = lexicon
         self.table = table
         self._unknown: dict[str, tuple[tuple[str, float], ...]] = {}
-        self._real: dict[str, tuple[tuple[str, float], ...]] = {}
+        # What depends on the context model too (forgotten when it is replaced):
+        self._real: dict[str, tuple[tuple[str, float], ...]] = {}  # rivals
+        self._stripped: dict[str, bool] = {}
         self.context = context_model(lexicon)
         # A token broken at a line end ("utveck-\nling") has no reading of its own
         # (fix_line_break_hyphen reads its halves): all its variants keep the line
         # break, and no listed word, nor so any compound of listed words, holds one.
         self._line_breaks_unreadable = not table.can_change("\n") and not lexicon.lists_line_break()
+
+    @property
+    def context(self) -> ContextModel | None:
+        return self._context
+
+    @context.setter
+    def context(self, model: ContextModel | None) -> None:
+        self._context = model
+        self._real.clear()
+        self._stripped.clear()
 
     def unknown(self, token: str) -> str | None:
         """The likeliest Swedish reading of a word outside the lexicon, if any."""
@@ -411,11 +429,15 @@ class _Readings:
 
     def stripped(self, token: str) -> bool:
         """Is this listed word most likely a commoner word that lost its å, ä or ö?"""
-        rivals = self.rivals(token)
-        if not rivals:
-            return False
-        own = self.lexicon.zipf(token)
-        return max(self.lexicon.zipf(word) for word, _ in rivals) - own >= STRIPPED_GAP
+        found = self._stripped.get(token)
+        if found is None:
+            if len(self._stripped) > MAX_REMEMBERED:
+                self._stripped.clear()
+            rivals = self.rivals(token)
+            found = bool(rivals) and (max(self.lexicon.zipf(word) for word, _ in rivals)
+                                      - self.lexicon.zipf(token) >= STRIPPED_GAP)
+            self._stripped[token] = found
+        return found
 
     def _valid(self, token: str) -> bool:
         if len(token) < 2 or NUMBER.match(token):
@@ -438,9 +460,10 @@ class _Readings:
                 self._real.clear()
             found = []
             lower = token.lower()
-            if self.context is not None and lower.isalpha():
+            candidates = self.lexicon.with_diacritics(lower) if lower.isalpha() else ()
+            if self.context is not None and candidates:
                 own = self.context.log_unigram(lower)
-                for candidate in self.lexicon.with_diacritics(lower):
+                for candidate in candidates:
                     channel = self.table.channel_ratio(lower, candidate)
                     if (channel is not None
                             and channel + self.context.log_unigram(candidate) > own - RIVAL_PRUNE):
@@ -474,7 +497,7 @@ class _Readings:
                 return found
         scored: list[tuple[float, str]] = []
         best_score = -math.inf
-        frequencies = self.lexicon.frequencies
+        listed = self.lexicon.listed
         rare_bonus = ZIPF_WEIGHT * LN10 * KNOWN_WORD_ZIPF
         spelled = 0
         best_possible = ZIPF_WEIGHT * LN10 * MAX_ZIPF
@@ -482,7 +505,7 @@ class _Readings:
             channel = math.log(max(probability, 1e-12))
             if channel + best_possible <= best_score - UNKNOWN_WINDOW:
                 break  # variants come most probable first: none further on can come close
-            if candidate in frequencies:
+            if candidate in listed:
                 score = channel + ZIPF_WEIGHT * LN10 * self.lexicon.zipf(candidate)
             elif (channel + rare_bonus <= best_score - UNKNOWN_WINDOW or spelled >= MAX_SPELLED
                   or not self.lexicon.could_be_compound(candidate)):
@@ -505,6 +528,11 @@ def _within_window(token: str, scored: list[tuple[float, str]]) -> tuple[tuple[s
     best = scored[0][0]
     return tuple((_match_case(token, candidate), score) for score, candidate in scored
                  if score > best - UNKNOWN_WINDOW)
+
+
+@lru_cache(maxsize=1 << 16)
+def _number_or_abbreviation(token: str) -> bool:
+    return bool(NUMBER.match(token) or ABBREVIATION.match(token))
 
 
 def _abbreviation_ending(c: _Context) -> bool:

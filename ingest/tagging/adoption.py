@@ -17,7 +17,7 @@ ADOPTION = re.compile(
 BY_LABELS = ("Antagen av", "Beslutad av", "Fastställd av", "Godkänd av", "Beslutande organ",
              "Beslutsinstans")
 WHEN_LABELS = ("Beslutsdatum", "Antagen", "Antagandedatum", "Fastställd", "Datum för beslut",
-               "Beslutad", "Datum för antagande")
+               "Beslutad", "Datum för antagande", "Datum och paragraf")
 PARAGRAPH = re.compile(r"§\s*\d+")
 
 

@@ -44,8 +44,10 @@ FULLMAKTIGE = ("Kommunfullmäktige", "Regionfullmäktige")
 # sjukvård", "Nämnden för funktionsstöd", "Utskottet för regional utveckling".
 NAMED_FOR = re.compile(r"(?:Nämnd|Nämnden|Utskottet|Beredningen|Styrelsen) för [a-zåäö-]+"
                        r"(?:,? (?:och )?[a-zåäö-]+){0,4}$"
-                       # and boards named by their fields: "Miljö- och hälsoskyddsnämnden"
-                       r"|(?:[A-ZÅÄÖ][a-zåäö]+-,? )+(?:och|samt) [a-zåäö]+(?:nämnden|styrelsen)$")
+                       # and boards named by their fields: "Miljö- och hälsoskyddsnämnden",
+                       # "Kollektivtrafiknämnden"
+                       r"|(?:[A-ZÅÄÖ][a-zåäö]+-,? )+(?:och|samt) [a-zåäö]+(?:nämnden|styrelsen)$"
+                       r"|[A-ZÅÄÖ][a-zåäö]{3,}(?:nämnden|styrelsen)$")
 # OCR ran the letterhead's columns together: "Täby kommun Kommunstyrelsen".
 MUNICIPALITY_FIRST = re.compile(r"^(?:Region\s+)?[A-ZÅÄÖ][\w-]+(?:\s+[\w-]+)?\s+(?:kommun|stad)\s+"
                                 r"(?=[A-ZÅÄÖ])")
@@ -137,6 +139,8 @@ def find_board(text: str, doc_type: str) -> FoundBoard | None:
         rules = rules + [deciding_board]
     if doc_type == "utredning":
         rules = rules + [commissioning_board]
+    if doc_type == "kallelse":
+        rules = rules + [meeting_board]
     for rule in rules:
         found = rule(text)
         if found:
@@ -149,9 +153,9 @@ def header_board(text: str) -> FoundBoard | None:
     header = layout.header_lines(text)
     for line in header:
         for cell in layout.cells(line) or [line]:
-            named = NAMED_FOR.match(cell.strip())
+            named = named_for(cell) or named_for(board_named_in(cell))
             if named:
-                return FoundBoard(named.group(), line)
+                return FoundBoard(named, line)
             candidate = board_named_in(MUNICIPALITY_FIRST.sub("", cell))
             mention = board_at_start(candidate)
             if mention and not layout.is_prose(candidate):
@@ -165,6 +169,16 @@ def header_board(text: str) -> FoundBoard | None:
         if mention:
             return FoundBoard(mention.board, line)
     return None
+
+
+def named_for(cell: str) -> str | None:
+    """A board no list names, by the shape of its name (NAMED_FOR), also in capitals
+    ("BILDNINGS- OCH LÄRANDENÄMNDEN" -> "Bildnings- och lärandenämnden")."""
+    cell = cell.strip()
+    if cell.isupper():
+        cell = cell.capitalize()
+    named = NAMED_FOR.match(cell)
+    return named.group() if named else None
 
 
 def board_named_in(cell: str) -> str:
@@ -195,6 +209,18 @@ def adopting_board(text: str) -> FoundBoard | None:
         mentions = find_boards(adoption.by)
         if mentions:
             return FoundBoard(mentions[0].board, adoption.line)
+    return None
+
+
+MEETS = re.compile(r"\s+(?:sammanträder|kallas till sammanträde)\b", re.IGNORECASE)
+
+
+def meeting_board(text: str) -> FoundBoard | None:
+    """A kungörelse's board: "Kommunfullmäktige sammanträder måndagen den 25 april 2022"."""
+    flat = " ".join(layout.top_lines(text, 20))
+    for mention in find_boards(flat):
+        if not mention.genitive and MEETS.match(flat, mention.end):
+            return FoundBoard(mention.board, _line_around(flat, mention.start)[:120])
     return None
 
 

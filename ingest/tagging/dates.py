@@ -57,7 +57,7 @@ DATE_LABELS = ("Datum", "Utfärdat", "Utfärdad", "Beslutsdatum", "Upprättad", 
 # validity, registry stamps, the justering of a protokoll, later meetings.
 NOT_OWN_DATE = re.compile(
     r"\b(?:senast|från|fr\.?o\.?m|fram|till|t\.?o\.?m|före|innan|efter|sedan|mellan|inkom\w*|"
-    r"ankom\w*|gäller|giltig\w*|revider\w*|juster\w*|anslag\w*|svar\w*|sista|nästa|utgår|"
+    r"ankom\w*|registrer\w*|diarief\w*|gäller|giltig\w*|revider\w*|juster\w*|anslag\w*|svar\w*|sista|nästa|utgår|"
     r"upphör|ersätter|antag\w*|fastställ\w*|ikraft\w*|utskrift\w*|kl|klockan)\b", re.IGNORECASE)
 MEETING_PHRASE = re.compile(r"\bsammanträde[rts]?\s+(?=\S)", re.IGNORECASE)
 # The sentence that says when the board meets, up to its full stop (not a time's "18.00").
@@ -67,6 +67,7 @@ PLACE = r"[A-ZÅÄÖ][\w-]+(?: [A-ZÅÄÖ][\w-]+)?"
 PLACE_DATE = re.compile(rf"^(?P<place>{PLACE}),?\s+(?:den\s+)?(?P<date>.+)$")
 MAX_HEADER_DATE_PREFIX_WORDS = 4  # "Nummer 7 ·", "Version 1.2,"
 FOOT_LINES = 12  # a date alone counts as the signing date this near the end
+SIGNING_LABEL = re.compile(r"^(?:Ort och datum|Ort, datum|Datum och ort|Datum)\s*:\s*", re.IGNORECASE)
 # Dates of other parties' letters in the header: "Er skrivelse 2021-04-01".
 THEIR_REFERENCE = re.compile(r"\b(?:er|ert|era|brev|skrivelse|referens|ref)\b", re.IGNORECASE)
 CITED_PARAGRAPH = re.compile(r",\s*(?:[A-ZÅÄÖ]{1,5}\s+)?§\s*\d")  # ", § 41": an earlier meeting
@@ -244,7 +245,7 @@ def signed_date(text: str) -> OwnDate | None:
     foot, a date alone over the signatures (a motion's "2020-02-03")."""
     all_lines = layout.nonblank(text)
     for number, line in enumerate(reversed(all_lines)):
-        parts = layout.cells(line)
+        parts = [SIGNING_LABEL.sub("", cell) for cell in layout.cells(line)]
         if len(parts) == 1 and len(line.split()) >= 4:
             parts = _split_place_dates(line)  # OCR ran the parties' columns together
         dates = {_place_date(cell) for cell in parts}
@@ -278,11 +279,18 @@ def _date_at_start(value: str) -> str | None:
     return _iso(match) if match else None
 
 
+# What may follow a date in a header cell: a time ("2023-04-12 09:30", "kl. 10.00"), or
+# the diarienummer beside it ("2021-03-09 KMN/2021:145", "2022-09-27 RV220892").
+AFTER_HEADER_DATE = re.compile(r"\s*(?:(?:kl\.?\s*)?\d{1,2}[:.]\d\d|(?:[A-ZÅÄÖ]{1,6}[ /-]?)?"
+                               r"[\w/:.-]*\d[\w/:.-]*)?[ .,]*$")
+
+
 def _standalone_date(cell: str) -> str | None:
-    """The date of a cell that is a date with at most a short, harmless lead-in."""
+    """The date of a cell that is a date with at most a short, harmless lead-in, and
+    perhaps a time or a diarienummer after it."""
     matches = list(DATE.finditer(cell))
-    match = matches[-1] if matches else None
-    if not match or not _iso(match) or cell[match.end():].strip(" .,"):
+    match = next((m for m in reversed(matches) if AFTER_HEADER_DATE.fullmatch(cell, m.end())), None)
+    if not match or not _iso(match):
         return None
     before = cell[:match.start()].strip()
     if not before:

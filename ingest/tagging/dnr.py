@@ -29,6 +29,10 @@ DATE_LIKE = re.compile(r"(?:19|20)\d\d-[01]\d-[0-3]\d$")
 # Where OCR closed the gap before it, at the end of a header line ("Kommunledningsförvaltningen
 # Ks/2021:88", "KS § 112 KS 2022/87-25"): then it must also hold a year.
 TRAILING_DNR = re.compile(rf"(?<=\s){STANDALONE_DNR.pattern}$")
+# The header's date and number side by side, unlabelled: "2022-09-27 RV220892".
+DATE_THEN_DNR = re.compile(r"(?:19|20)\d\d-[01]\d-[0-3]\d\s+(?!(?:kl\.?\s*)?\d{1,2}[:.]\d\d$)"
+                           r"(?P<dnr>(?:[A-ZÅÄÖ]{1,6}[ /-]?)?"
+                           r"(?=[\w/:.-]*\d)(?=[\w/:.-]*[A-ZÅÄÖ/:])[\w/:.-]{4,})")
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 LABEL = re.compile(
     r"(?<![\w])(?P<label>" + "|".join(
@@ -83,6 +87,9 @@ def standalone_dnr(text: str) -> FoundDnr | None:
         for cell in layout.cells(line):
             if STANDALONE_DNR.fullmatch(cell) and not DATE_LIKE.search(cell):
                 return FoundDnr(cell, line)
+            beside_date = DATE_THEN_DNR.fullmatch(cell)
+            if beside_date:
+                return FoundDnr(beside_date.group("dnr"), line)
     for line in lines:
         if THEIR_LABEL.search(layout.fold_letters(line)):
             continue

@@ -233,10 +233,10 @@ CUES = (
           "Projektledare"),
 
     # motion, interpellation: a councillor's proposal or question to fullmäktige
-    heading("motion", 4, "Motion", "Interpellation"),
+    heading("motion", 4, "Motion", "Interpellation", "Fråga", "Enkel fråga"),
     title_start("motion", 3, r"(?:motion|interpellation)(?: om| angaende| till \w+ om|:| –| -)",
                 "Motion om / Interpellation om"),
-    title_start("motion", 2, r"(?:motion )?till (?:kommun|region)fullmaktige",
+    title_start("motion", 2, r"(?:motion |interpellation |fraga )?till (?:kommun|region)fullmaktige",
                 "Till kommunfullmäktige"),
     phrase("motion", 2, r"(?:yrkar|foreslar) (?:vi|jag)\b|vill (?:jag|vi) stalla foljande fragor",
            "yrkar vi / föreslår vi"),

@@ -270,9 +270,17 @@ def labelled_values(lines_: list[str], labels: tuple[str, ...]):
     its column takes the next column of its line as its value, else the next non-blank line.
     A row of labels alone ("Handläggare   Datum   Diarienummer") is a table's head: each
     label's value is in its column of the next line."""
+    from .label_table import table_values
+
     for i, line in enumerate(lines_):
         parts = cells(line) or [line]
         table_row = _table_values(lines_, i, parts)
+        table = table_values(lines_, i) if table_row is None else None
+        if table:  # a table whose columns ran together: "Datum Diarienummer" / "16 maj 2022 TFN/2022:87"
+            for label, value in table:
+                if labelled_value(label, labels) == "":
+                    yield i, value, line
+            continue
         for j, cell in enumerate(parts):
             value = labelled_value(cell, labels)
             if value is None:

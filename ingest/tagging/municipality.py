@@ -172,11 +172,27 @@ def find_municipality(text: str, *, parties: list[dict] | None = None,
 
 
 def letterhead(text: str) -> FoundMunicipality | None:
-    for line in layout.header_lines(text):
+    header = layout.header_lines(text)
+    for i, line in enumerate(header):
         for cell in layout.cells(line) or [line]:
             name = _letterhead_name(cell)
             if name:
                 return FoundMunicipality(name, line)
+        wrapped = _wrapped_letterhead(header, i)
+        if wrapped:
+            return wrapped
+    return None
+
+
+def _wrapped_letterhead(header: list[str], i: int) -> FoundMunicipality | None:
+    """A logotype's name over its second word: "Kristianstads" over "kommun", "SALA" over
+    "KOMMUN", in the first column of two lines."""
+    below = header[i + 1] if i + 1 < len(header) else ""
+    first, second = (layout.cells(header[i]) or [""])[0], (layout.cells(below) or [""])[0]
+    if layout.fold(second) in ("kommun", "stad") and first and len(first.split()) <= 2:
+        name = _letterhead_name(f"{first} {second}")
+        if name:
+            return FoundMunicipality(name, f"{header[i]} / {below}")
     return None
 
 

@@ -1,0 +1,117 @@
+"""Header tables: a row of labels over a row of values, as a letterhead's table
+comes out of a PDF with its column gaps closed to single spaces:
+
+    Datum Vår beteckning Er beteckning
+    2022-10-05 KS/2022:145 RS-LED22-0931
+
+The label row is told by being nothing but known labels. The values are cut by
+what each label holds: a date under "Datum" (with its paragraph under "Datum och
+paragraf"), a diarienummer under "Dnr" or "Vår beteckning", a page mark under
+"Sida"; a label of free text ("Handläggare", "Antagen av") takes the words up to
+the next label's value. A value row that does not fit is no table.
+"""
+
+import re
+from functools import lru_cache
+
+from . import layout
+
+TABLE_LABELS = (
+    "Datum", "Beslutsdatum", "Sammanträdesdatum", "Utskicksdatum", "Datum och paragraf",
+    "Dnr", "Diarienummer", "Diarienr", "Ärendenummer", "Ärendenr", "Vårt dnr", "Ert dnr",
+    "Vår beteckning", "Er beteckning", "Vårt diarienummer", "Ert diarienummer", "Vår referens",
+    "Er referens", "Handläggare", "Kontaktperson", "Sida", "Dokumenttyp", "Antagen av",
+    "Beslutad av", "Fastställd av", "Beslutsinstans", "Dokumentansvarig", "Giltighetstid",
+    "Telefon", "E-post",
+)
+DNR_WORDS = ("dnr", "diarienummer", "diarienr", "beteckning", "arendenummer", "arendenr")
+PAGE = re.compile(r"\d+\s*\(\s*\d+\s*\)|\d+\s*(?:av|/)\s*\d+|\d+")
+PARAGRAPH_AFTER = re.compile(r",?\s*§\s*\d+")
+
+
+@lru_cache(maxsize=1)
+def _folded_labels() -> list[tuple[str, str]]:
+    """(folded label, label), longest first, for greedy reading of a row."""
+    return sorted(((layout.fold_letters(label), label) for label in TABLE_LABELS),
+                  key=lambda pair: len(pair[0]), reverse=True)
+
+
+def row_labels(line: str) -> list[str] | None:
+    """The labels of a row made of nothing but labels (two at least), as the table
+    names them; None for any other line."""
+    folded = " ".join(layout.fold_letters(line).split())
+    found, position = [], 0
+    while position < len(folded):
+        match = next(((f, label) for f, label in _folded_labels()
+                      if folded.startswith(f, position)
+                      and (position + len(f) == len(folded) or folded[position + len(f)] == " ")), None)
+        if match is None:
+            return None
+        found.append(match[1])
+        position += len(match[0]) + 1
+    return found if len(found) >= 2 else None
+
+
+def _value_pattern(label: str) -> re.Pattern | None:
+    """What a label's value looks like, or None for free text."""
+    from .dates import DATE  # dates reads layout, as this module does
+    from .dnr import DNR_VALUE
+
+    folded = layout.fold_letters(label)
+    if "datum" in folded:
+        paragraph = PARAGRAPH_AFTER.pattern if "paragraf" in folded else ""
+        return re.compile(rf"(?:{DATE.pattern})(?:{paragraph})?", DATE.flags) if paragraph else DATE
+    if any(word in folded for word in DNR_WORDS):
+        return DNR_VALUE
+    if folded == "sida":
+        return PAGE
+    return None
+
+
+def row_values(labels: list[str], line: str) -> list[str] | None:
+    """The values of a row under the labels, in order; None if the row does not fit."""
+    line = " ".join(line.split())
+    patterns = [_value_pattern(label) for label in labels]
+    values, position = [], 0
+    for i, pattern in enumerate(patterns):
+        while position < len(line) and line[position] == " ":
+            position += 1
+        if pattern is not None:
+            match = pattern.match(line, position)
+            if not match or (match.end() < len(line) and line[match.end()] != " "):
+                return None
+            values.append(match.group())
+            position = match.end()
+            continue
+        end = _free_text_end(line, position, patterns[i + 1] if i + 1 < len(patterns) else None,
+                             last=i + 1 == len(patterns))
+        if end is None or not line[position:end].strip():
+            return None
+        values.append(line[position:end].strip())
+        position = end
+    return values if not line[position:].strip() else None
+
+
+def _free_text_end(line: str, start: int, following: re.Pattern | None, *, last: bool) -> int | None:
+    """Where a free-text value ends: at the end of the row if it is the last; before
+    the next value if that has a shape; else after one word."""
+    if last:
+        return len(line)
+    if following is None:
+        space = line.find(" ", start)
+        return space if space > 0 else None
+    for match in re.finditer(r" (?=\S)", line[start:]):
+        cut = start + match.end()
+        if following.match(line, cut):
+            return cut - 1
+    return None
+
+
+def table_values(lines: list[str], i: int) -> list[tuple[str, str]] | None:
+    """(label, value) pairs if line i is a row of labels over a row of values."""
+    labels = row_labels(lines[i])
+    if labels is None:
+        return None
+    following = next((x for x in lines[i + 1:i + 3] if x), None)
+    values = row_values(labels, following) if following else None
+    return list(zip(labels, values)) if values else None

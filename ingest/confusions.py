@@ -187,12 +187,15 @@ class ConfusionTable:
         return list(self._variants(token, max_changes))
 
     def _compute(self, token: str, max_changes: int) -> tuple[tuple[str, float, float], ...]:
-        edits = []  # (start, end, replacement, odds against keeping what is there, channel log-ratio)
+        # (start, end, replacement, odds against keeping what is there, channel log-ratio,
+        # the token after the edit)
+        edits = []
         for start in range(len(token)):
             for end in range(start + 1, min(len(token), start + self.longest) + 1):
                 options = self._edits.get(token[start:end])
                 if options:
-                    edits.extend((start, end, gold, factor, ratio) for gold, factor, ratio in options)
+                    rest = token[end:]
+                    edits.extend((start, end, gold, factor, ratio, rest) for gold, factor, ratio in options)
         if not edits:
             return ()
         # Edits come by start; next_edit[position] is the first that starts at or after position,
@@ -210,18 +213,19 @@ class ConfusionTable:
         # Depth first, in the order of the edits: where two combinations give the same
         # text with the same odds, the first one's channel is kept.
         def extend(first: int, position: int, odds: float, channel: float, head: str, changes: int):
-            for start, end, gold, factor, ratio in edits[first:]:
+            for start, end, gold, factor, ratio, rest in edits[first:]:
                 new_odds = odds * factor
                 if new_odds < floor:
                     continue
+                new_channel = channel + ratio
                 new_head = head + token[position:start] + gold  # the text up to this edit's end
-                text = new_head + token[end:]
+                text = new_head + rest
                 known = odds_of.get(text)
                 if known is None or new_odds > known:
                     odds_of[text] = new_odds
-                    channel_of[text] = channel + ratio
+                    channel_of[text] = new_channel
                 if changes + 1 < max_changes:
-                    extend(next_edit[end], end, new_odds, channel + ratio, new_head, changes + 1)
+                    extend(next_edit[end], end, new_odds, new_channel, new_head, changes + 1)
 
         extend(0, 0, 1.0, 0.0, "", 0)
         odds_of.pop(token, None)

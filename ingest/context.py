@@ -102,17 +102,33 @@ class ContextModel:
         self.class_counts = Counter()  # ending -> words
         for word, n in self.unigrams.items():
             self.class_counts[suffix_class(word)] += n
-        self.class_then_word = Counter()  # "ending word" -> pairs
-        self.word_then_class = Counter()  # "word ending" -> pairs
+        # Built as plain dicts, a good deal quicker to add to than a Counter, and
+        # made Counters at the end; each word's ending is worked out once.
+        endings = {word: suffix_class(word) for word in self.unigrams}
+        class_then_word: dict[str, int] = {}  # "ending word" -> pairs
+        word_then_class: dict[str, int] = {}  # "word ending" -> pairs
         after_class: dict[str, set] = {}
         classes_after: dict[str, set] = {}
         for pair, n in self.bigrams.items():
             first, second = pair.split(" ", 1)
-            first_class, second_class = suffix_class(first), suffix_class(second)
-            self.class_then_word[f"{first_class} {second}"] += n
-            self.word_then_class[f"{first} {second_class}"] += n
-            after_class.setdefault(first_class, set()).add(second)
-            classes_after.setdefault(first, set()).add(second_class)
+            first_class = endings.get(first) or suffix_class(first)
+            second_class = endings.get(second) or suffix_class(second)
+            key = f"{first_class} {second}"
+            class_then_word[key] = class_then_word.get(key, 0) + n
+            key = f"{first} {second_class}"
+            word_then_class[key] = word_then_class.get(key, 0) + n
+            followers = after_class.get(first_class)
+            if followers is None:
+                after_class[first_class] = {second}
+            else:
+                followers.add(second)
+            classes = classes_after.get(first)
+            if classes is None:
+                classes_after[first] = {second_class}
+            else:
+                classes.add(second_class)
+        self.class_then_word = Counter(class_then_word)
+        self.word_then_class = Counter(word_then_class)
         self.class_followers = {k: len(v) for k, v in after_class.items()}
         self.class_variety = {k: len(v) for k, v in classes_after.items()}
         self.class_total = sum(self.class_counts.values())

@@ -10,7 +10,7 @@ plus words a caller adds, such as the vocabulary of clean documents in the corpu
 
 import math
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 HUNSPELL_DICTIONARY = "/usr/share/hunspell/sv_SE"
 # A word only hunspell or the gazetteer knows counts as rare, but real.
@@ -53,15 +53,20 @@ def is_swedish_word(word: str) -> bool:
 class Lexicon:
     def __init__(self, extra_words: Iterable[str] = ()):
         self.frequencies = _frequencies()
-        # The same words as a set: a look-up in a set touches less memory than one in
-        # a dict, and compound tests and candidate lists make tens of them per word.
-        self.listed = swedish_words()
         self.gazetteer = _gazetteer_words()
         self.extra = frozenset(w.lower() for w in extra_words)
         self.spell = _hunspell().spell
         self._known: dict[str, bool] = {}
         self._by_skeleton: dict[str, tuple[str, ...]] | None = None
         self._lists_line_break: bool | None = None
+
+    @cached_property
+    def listed(self) -> frozenset[str]:
+        """wordfreq's words as a set: a look-up in a set touches less memory than
+        one in a dict, and compound tests and candidate lists make tens of them
+        per word. (Made on first use, after the start-up's bulk of allocations,
+        so that fewer of its garbage collections have to walk it.)"""
+        return swedish_words()
 
     def knows(self, word: str) -> bool:
         """Is this a Swedish word form, as written or in capitals?"""

@@ -501,14 +501,26 @@ class _Readings:
         rare_bonus = ZIPF_WEIGHT * LN10 * KNOWN_WORD_ZIPF
         spelled = 0
         best_possible = ZIPF_WEIGHT * LN10 * MAX_ZIPF
-        for candidate, probability in self.table.variants(lower):
+        variants = self.table.variants(lower)
+        for position, (candidate, probability) in enumerate(variants):
             channel = math.log(max(probability, 1e-12))
             if channel + best_possible <= best_score - UNKNOWN_WINDOW:
                 break  # variants come most probable first: none further on can come close
             if candidate in listed:
                 score = channel + ZIPF_WEIGHT * LN10 * self.lexicon.zipf(candidate)
-            elif (channel + rare_bonus <= best_score - UNKNOWN_WINDOW or spelled >= MAX_SPELLED
-                  or not self.lexicon.could_be_compound(candidate)):
+            elif channel + rare_bonus <= best_score - UNKNOWN_WINDOW or spelled >= MAX_SPELLED:
+                # So it is for every unlisted variant from here on (channels only fall and
+                # best_score only rises): only the listed ones are left to score.
+                for candidate, probability in variants[position + 1:]:
+                    if candidate in listed:
+                        channel = math.log(max(probability, 1e-12))
+                        if channel + best_possible <= best_score - UNKNOWN_WINDOW:
+                            break  # as above (an unlisted variant between changes nothing)
+                        score = channel + ZIPF_WEIGHT * LN10 * self.lexicon.zipf(candidate)
+                        scored.append((score, candidate))
+                        best_score = max(best_score, score)
+                break
+            elif not self.lexicon.could_be_compound(candidate):
                 continue
             else:
                 spelled += 1

@@ -229,6 +229,7 @@ class ConfusionTable:
 
         extend(0, 0, 1.0, 0.0, "", 0)
         odds_of.pop(token, None)
-        # Most likely first, ties in alphabetical order (the texts are all different).
-        ranked = sorted([(-odds, text) for text, odds in odds_of.items()])[:MAX_VARIANTS]
-        return tuple((text, base * -negated, channel_of[text]) for negated, text in ranked)
+        # Most likely first, ties in alphabetical order: sorted by text, then (stable) by odds.
+        ranked = sorted(odds_of)
+        ranked.sort(key=odds_of.__getitem__, reverse=True)
+        return tuple((text, base * odds_of[text], channel_of[text]) for text in ranked[:MAX_VARIANTS])

@@ -42,6 +42,7 @@ BOUNDARY = "<s>"
 NUMBER_TOKEN = "<num>"
 MU = 5_000  # how many genre words wordfreq's general Swedish counts as
 UNSEEN = 10 ** (KNOWN_WORD_ZIPF - 9)  # wordfreq's share for a word only hunspell knows
+MAX_REMEMBERED = 100_000  # words whose terms are kept (per side)
 
 _WORD_OR_BREAK = re.compile(r"[^\W_]+|[.!?;]|\n[ \t]*\n")
 
@@ -95,6 +96,10 @@ class ContextModel:
         self.total = counts["tokens"]
         self.lexicon = lexicon
         self._log_unigram: dict[str, float] = {}
+        # What the formulas take from a word on its own, worked out once per word:
+        # as the left neighbour, as the right one.
+        self._as_left: dict[str, tuple] = {}
+        self._as_right: dict[str, tuple] = {}
         self._count_classes()
 
     def _count_classes(self) -> None:
@@ -157,18 +162,47 @@ class ContextModel:
     def log_after(self, left: str, word: str) -> float:
         """log P(word | left): from the pair, backed off to the pair of left's
         ending and the word, then to the word alone."""
-        unigram = math.exp(self.log_unigram(word))
-        left_class = suffix_class(left)
-        class_followers = self.class_followers.get(left_class)
+        unigram = self._unigram_probability(word)
+        left_class, class_followers, class_count, followers, count = self._left_terms(left)
         backoff = unigram
         if class_followers:
             backoff = ((self.class_then_word.get(f"{left_class} {word}", 0) + class_followers * unigram)
-                       / (self.class_counts[left_class] + class_followers))
-        followers = self.followers.get(left)
+                       / (class_count + class_followers))
         if not followers:
             return math.log(backoff)
         pair = self.bigrams.get(f"{left} {word}", 0)
-        return math.log((pair + followers * backoff) / (self.unigrams[left] + followers))
+        return math.log((pair + followers * backoff) / (count + followers))
+
+    def _unigram_probability(self, word: str) -> float:
+        """exp(log_unigram(word)), as log_after and log_before use it."""
+        found = self._as_right.get(word)
+        return found[0] if found is not None else math.exp(self.log_unigram(word))
+
+    def _left_terms(self, left: str) -> tuple:
+        """(left's ending, how many different words follow that ending, how many
+        words have it, how many different words follow left, how often left comes)."""
+        found = self._as_left.get(left)
+        if found is None:
+            if len(self._as_left) >= MAX_REMEMBERED:
+                self._as_left.clear()
+            left_class = suffix_class(left)
+            class_followers = self.class_followers.get(left_class)
+            followers = self.followers.get(left)
+            found = (left_class, class_followers, self.class_counts[left_class] if class_followers else 0,
+                     followers, self.unigrams[left] if followers else 0)
+            self._as_left[left] = found
+        return found
+
+    def _right_terms(self, right: str) -> tuple:
+        """(right's probability, its ending, the probability of that ending)."""
+        found = self._as_right.get(right)
+        if found is None:
+            if len(self._as_right) >= MAX_REMEMBERED:
+                self._as_right.clear()
+            right_class = suffix_class(right)
+            found = (math.exp(self.log_unigram(right)), right_class, self._class_probability(right_class))
+            self._as_right[right] = found
+        return found
 
     def log_before(self, word: str, right: str) -> float:
         """log P(right | word): from the pair, backed off to how often the word
@@ -176,9 +210,7 @@ class ContextModel:
         followers = self.followers.get(word)
         if not followers:
             return self.log_unigram(right)
-        unigram = math.exp(self.log_unigram(right))
-        right_class = suffix_class(right)
-        class_probability = self._class_probability(right_class)
+        unigram, right_class, class_probability = self._right_terms(right)
         variety = self.class_variety[word]
         given_class = ((self.word_then_class.get(f"{word} {right_class}", 0) + variety * class_probability)
                        / (self.unigrams[word] + variety))

@@ -168,17 +168,23 @@ def repair_text(text: str, lexicon: Lexicon | None = None, table=None) -> Repair
     for index, token in enumerate(words):
         if context.breaks[index]:
             left = BOUNDARY
-        context.index, context.token, context.left = index, token, left
         word = token
-        for fix in _fixes_for(token):
-            found = fix(context)
-            if found:
-                after, reason = found
-                if after != token:
-                    match = tokens[index]
-                    changes.append(Change(match.start(), match.end(), token, after, reason))
-                    word = after
-                break
+        fixes = _fixes_for(token)
+        # Most tokens need no fix at all: an ordinary word (only the last three
+        # fixes apply) without a reading, and without rivals or in a text without
+        # damage, comes out as it is, whether fix_protected claims it or not.
+        if (fixes[0] is not fix_protected or unknown[index] is not None
+                or (damaged and readings.rivals(token))):
+            context.index, context.token, context.left = index, token, left
+            for fix in fixes:
+                found = fix(context)
+                if found:
+                    after, reason = found
+                    if after != token:
+                        match = tokens[index]
+                        changes.append(Change(match.start(), match.end(), token, after, reason))
+                        word = after
+                    break
         left = BOUNDARY if word == "•" else context_word(word)
     return RepairResult(_apply(text, changes), tuple(changes), damaged)
 
@@ -254,7 +260,7 @@ def fix_protected(c: _Context):
     token = c.token
     if _number_or_abbreviation(token) or _abbreviation_ending(c):
         return token, "protected"
-    if _is_english(token, c) and not DAMAGE.search(token):
+    if _is_english(token, c) and not _marked(token):
         return token, "protected"
     return None
 
@@ -263,6 +269,8 @@ def fix_unknown_word(c: _Context):
     """A word outside the lexicon becomes its likeliest Swedish reading; where
     several are close, the one that fits best between its neighbours
     ("kulturmilj6varden" -> "kulturmiljövärden")."""
+    if c.unknown[c.index] is None:  # the token's readings, known already: none
+        return None
     best = _unknown_reading(c, c.token)
     return (best, _reason(c.token, best)) if best else None
 
@@ -371,7 +379,7 @@ def is_damaged(words: list[str], unknown: list[str | None], readings: "_Readings
     for word, reading in zip(words, unknown):
         if len(word) >= 2:
             counted += 1
-            if DAMAGE.search(word) or reading or readings.stripped(word):
+            if _marked(word) or reading or readings.stripped(word):
                 suspicious += 1
     return bool(counted) and suspicious / counted >= DAMAGED_TEXT
 
@@ -447,7 +455,7 @@ class _Readings:
         if self.lexicon.lists(token):
             return True
         # Marks of English-model OCR ("férutsattningar") need no hunspell to be told apart.
-        return not DAMAGE.search(token) and self.lexicon.knows(token)
+        return not _marked(token) and self.lexicon.knows(token)
 
     def rivals(self, token: str) -> tuple[tuple[str, float], ...]:
         """The listed words the OCR could have written as this valid one by
@@ -501,8 +509,8 @@ class _Readings:
         rare_bonus = ZIPF_WEIGHT * LN10 * KNOWN_WORD_ZIPF
         spelled = 0
         best_possible = ZIPF_WEIGHT * LN10 * MAX_ZIPF
-        variants = self.table.variants(lower)
-        for position, (candidate, probability) in enumerate(variants):
+        variants = self.table.channel_variants(lower)
+        for position, (candidate, probability, _) in enumerate(variants):
             channel = math.log(max(probability, 1e-12))
             if channel + best_possible <= best_score - UNKNOWN_WINDOW:
                 break  # variants come most probable first: none further on can come close
@@ -511,7 +519,7 @@ class _Readings:
             elif channel + rare_bonus <= best_score - UNKNOWN_WINDOW or spelled >= MAX_SPELLED:
                 # So it is for every unlisted variant from here on (channels only fall and
                 # best_score only rises): only the listed ones are left to score.
-                for candidate, probability in variants[position + 1:]:
+                for candidate, probability, _ in variants[position + 1:]:
                     if candidate in listed:
                         channel = math.log(max(probability, 1e-12))
                         if channel + best_possible <= best_score - UNKNOWN_WINDOW:
@@ -540,6 +548,12 @@ def _within_window(token: str, scored: list[tuple[float, str]]) -> tuple[tuple[s
     best = scored[0][0]
     return tuple((_match_case(token, candidate), score) for score, candidate in scored
                  if score > best - UNKNOWN_WINDOW)
+
+
+@lru_cache(maxsize=1 << 16)  # asked of every token, once to tell the damage and again to fix it
+def _marked(token: str) -> bool:
+    """Does the token carry a mark of English-model OCR (quality.DAMAGE: "férut", "6versyn", "&r")?"""
+    return DAMAGE.search(token) is not None
 
 
 @lru_cache(maxsize=1 << 16)
@@ -599,13 +613,25 @@ def _sentence_case(c: _Context, word: str) -> str:
 
 
 def _match_case(original: str, word: str) -> str:
-    letters = [ch for ch in original if ch.isalpha()]
-    if len(letters) > 1 and all(ch.isupper() for ch in letters):
+    case = _case_of(original)
+    if case == "upper":
         return word.upper()
-    first = original[:1]
-    if first.isupper() or (not first.isalpha() and first in "|" and original == "|"):
+    if case == "capital":
         return word[:1].upper() + word[1:]
     return word
+
+
+@lru_cache(maxsize=1 << 16)  # a token's case is asked for once per reading of it
+def _case_of(original: str) -> str | None:
+    """"upper" for a word in capitals ("LSS"), "capital" for one with a capital
+    first ("Huddinge"; and "|", read as "I"), else None."""
+    letters = [ch for ch in original if ch.isalpha()]
+    if len(letters) > 1 and all(ch.isupper() for ch in letters):
+        return "upper"
+    first = original[:1]
+    if first.isupper() or (not first.isalpha() and first in "|" and original == "|"):
+        return "capital"
+    return None
 
 
 def _reason(before: str, after: str) -> str:

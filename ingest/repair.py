@@ -623,8 +623,9 @@ def _match_case(original: str, word: str) -> str:
 
 @lru_cache(maxsize=1 << 16)  # a token's case is asked for once per reading of it
 def _case_of(original: str) -> str | None:
-    """"upper" for a word in capitals ("LSS"), "capital" for one with a capital
-    first ("Huddinge"; and "|", read as "I"), else None."""
+    """The case ``_match_case`` gives a reading of this token: "upper" for a word
+    in capitals ("LSS"), "capital" for one with a capital first ("Huddinge"; and
+    "|", read as "I"), else None."""
     letters = [ch for ch in original if ch.isalpha()]
     if len(letters) > 1 and all(ch.isupper() for ch in letters):
         return "upper"

@@ -178,15 +178,20 @@ class ConfusionTable:
         """Corrections of ``token`` by up to ``max_changes`` learned
         substitutions, with their probability under the table (the token
         itself excluded), most probable first."""
-        return [(text, probability) for text, probability, _ in self._variants(token, max_changes)]
+        texts, probabilities, _ = self._variants(token, max_changes)
+        return list(zip(texts, probabilities))
 
     def channel_variants(self, token: str, max_changes: int = 3) -> list[tuple[str, float, float]]:
         """As ``variants``, each with a third figure: log P(token | variant) -
         log P(token | token), how much less (or more) likely the OCR was to
         write ``token`` for the variant than for the token itself."""
-        return list(self._variants(token, max_changes))
+        return list(zip(*self._variants(token, max_changes)))
 
-    def _compute(self, token: str, max_changes: int) -> tuple[tuple[str, float, float], ...]:
+    def _compute(self, token: str, max_changes: int) -> tuple[tuple[str, ...], tuple[float, ...],
+                                                              tuple[float, ...]]:
+        """The variants, their probabilities and their channel log-ratios, as three
+        tuples: remembered that way, the cache holds three objects per token rather
+        than one per variant, far fewer for the garbage collector to count and walk."""
         # (start, end, replacement, odds against keeping what is there, channel log-ratio,
         # the token after the edit)
         edits = []
@@ -197,7 +202,7 @@ class ConfusionTable:
                     rest = token[end:]
                     edits.extend((start, end, gold, factor, ratio, rest) for gold, factor, ratio in options)
         if not edits:
-            return ()
+            return (), (), ()
         # Edits come by start; next_edit[position] is the first that starts at or after position,
         # so that a combination only looks at the edits that can follow its last one.
         next_edit, k = [], 0
@@ -232,4 +237,6 @@ class ConfusionTable:
         # Most likely first, ties in alphabetical order: sorted by text, then (stable) by odds.
         ranked = sorted(odds_of)
         ranked.sort(key=odds_of.__getitem__, reverse=True)
-        return tuple((text, base * odds_of[text], channel_of[text]) for text in ranked[:MAX_VARIANTS])
+        del ranked[MAX_VARIANTS:]
+        return (tuple(ranked), tuple([base * odds_of[text] for text in ranked]),
+                tuple([channel_of[text] for text in ranked]))

@@ -5,7 +5,7 @@ from ingest.lexicon import default_lexicon
 from ingest.pipeline import ingest_file
 from ingest.vocabulary import unlisted_words
 
-from .conftest import DB_NAME, read_db
+from .conftest import DB_NAME, read_db, sha256_of
 
 # Local names no lexicon lists, in a clean text of the archive's kind.
 CLEAN = ("TJÄNSTEUTLÅTANDE\nDatum: {date}\n\nSocialnämnden\n\nLokaler för Glömstavägens förskola\n\n"
@@ -53,3 +53,37 @@ def test_the_store_lends_the_words_of_two_documents_and_keeps_them_through_rerun
     run.json("archive", "prune", "--apply")
     with Corpus(home / DB_NAME) as corpus:
         assert "glömstavägen" not in corpus.lent_words()
+
+
+def test_a_later_batch_repairs_with_the_words_the_archive_lent(run, home, tmp_path):
+    damaged = ("Forskolan pa Glomstavagen flyttar till Storangsskolans lokaler. Foraldrarna pa "
+               "Gl6mstavagen har fatt information om flytten och tidplanen for arbetet.\n")
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    scan = alone / "skannad.txt"
+    scan.write_text(damaged, encoding="utf-8")
+    fresh = tmp_path / "fresh-home"
+    run.ingest_ok(alone, home=fresh)  # an archive that has not learned the name
+    assert "Glömstavägen" not in _stored_text(fresh, scan)
+
+    clean = tmp_path / "clean"
+    clean.mkdir()
+    for name, date in (("a", "2021-03-04"), ("b", "2021-05-06")):
+        (clean / f"{name}.txt").write_text(CLEAN.format(date=date), encoding="utf-8")
+    run.ingest_ok(clean)
+    run.ingest_ok(alone)  # the next batch reads with what the clean documents taught
+    text = _stored_text(home, scan)
+    assert "Glömstavägen" in text and "Storängsskolans" in text and "Gl6mstavagen" not in text
+    # The same in document workers: a batch big enough for the pool of --jobs 2.
+    pooled = tmp_path / "pooled"
+    pooled.mkdir()
+    scans = [pooled / f"skannad-{n}.txt" for n in range(6)]
+    for n, path in enumerate(scans):
+        path.write_text(f"Arende {n}. " + damaged, encoding="utf-8")
+    run.ingest_ok("--jobs", "2", pooled)
+    assert all("Glömstavägen" in _stored_text(home, path) for path in scans)
+
+
+def _stored_text(home, path) -> str:
+    [(text,)] = read_db(home, "SELECT text FROM documents WHERE id = ?", (sha256_of(path),))
+    return text

@@ -36,6 +36,8 @@ def find_adoption(text: str) -> Adoption | None:
 
     top = layout.top_lines(text, 30)
     for i, line in enumerate(top):
+        if not line[:1].isupper():  # running text that wrapped ("antagna av kommunstyrelsen 2016-...")
+            continue
         for candidate in (line, " ".join(top[i:i + 2])):
             match = ADOPTION.match(candidate)
             if match:

@@ -47,7 +47,10 @@ NAMED_FOR = re.compile(r"(?:Nämnd|Nämnden|Utskottet|Beredningen|Styrelsen) fö
                        # and boards named by their fields: "Miljö- och hälsoskyddsnämnden",
                        # "Kollektivtrafiknämnden"
                        r"|(?:[A-ZÅÄÖ][a-zåäö]+-,? )+(?:och|samt) [a-zåäö]+(?:nämnden|styrelsen)$"
-                       r"|[A-ZÅÄÖ][a-zåäö]{3,}(?:nämnden|styrelsen)$")
+                       r"|[A-ZÅÄÖ][a-zåäö]{3,}(?:nämnden|styrelsen)$"
+                       # "Regionala utvecklingsnämnden", "Kommunstyrelsens allmänna utskott"
+                       r"|[A-ZÅÄÖ][a-zåäö]+a [a-zåäö]+nämnden$"
+                       r"|[A-ZÅÄÖ][a-zåäö]+s (?:[a-zåäö]+ )?(?:utskott|arbetsutskott|beredning)$")
 # OCR ran the letterhead's columns together: "Täby kommun Kommunstyrelsen".
 MUNICIPALITY_FIRST = re.compile(r"^(?:Region\s+)?[A-ZÅÄÖ][\w-]+(?:\s+[\w-]+)?\s+(?:kommun|stad)\s+"
                                 r"(?=[A-ZÅÄÖ])")
@@ -90,8 +93,14 @@ def _pattern() -> re.Pattern:
     return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
 
 
+# A nämnd no list names, by its shape: "miljö- och byggnämndens", "Utbildningsnämnden".
+SHAPED_BOARD = re.compile(r"(?<![\w-])(?:[a-z]+-,? (?:och|samt) )?[a-z]{3,}namnd(?P<ending>en|ens)(?![\w-])")
+
+
 def find_boards(text: str) -> list[BoardMention]:
-    """Every board the text names, in order, case and diacritics aside."""
+    """Every board the text names, in order, case and diacritics aside: those of the
+    gazetteer by their canonical names, other nämnder as written (in the nominative,
+    with a capital)."""
     folded = layout.fold_letters(text)
     found = []
     for match in _pattern().finditer(folded):
@@ -99,7 +108,15 @@ def find_boards(text: str) -> list[BoardMention]:
             continue
         name, genitive = _forms()[match.group()]
         found.append(BoardMention(name, match.start(), match.end(), genitive))
-    return found
+    taken = [(m.start, m.end) for m in found]
+    for match in SHAPED_BOARD.finditer(folded):
+        if any(start < match.end() and match.start() < end for start, end in taken):
+            continue
+        written = text[match.start():match.end()]
+        genitive = match.group("ending") == "ens"
+        name = written[:-1] if genitive else written
+        found.append(BoardMention(name[0].upper() + name[1:], match.start(), match.end(), genitive))
+    return sorted(found, key=lambda mention: mention.start)
 
 
 def board_at_start(line: str) -> BoardMention | None:
@@ -136,7 +153,7 @@ def find_board(text: str, doc_type: str) -> FoundBoard | None:
     if doc_type == "delegationsbeslut":
         rules = rules + [delegating_board]
     if doc_type == "yttrande":
-        rules = rules + [deciding_board]
+        rules = rules + [deciding_board, signing_board]
     if doc_type == "utredning":
         rules = rules + [commissioning_board]
     if doc_type == "kallelse":
@@ -256,6 +273,9 @@ ORDER_FOR = re.compile(r"delegationsordning(?:en)? (?:för|i) (?P<board>.{0,60})
 ORDER_OF = re.compile(r"(?P<board>.{0,60}) delegationsordning\b", re.IGNORECASE)
 DECIDED_BY = re.compile(r"\bhar (?:beslutats|fattats|antagits|fastställts) av (?P<after>.{0,60})",
                         re.IGNORECASE)
+# "Utbildningsnämnden har vid sammanträdet den 21 mars 2023 beslutat att lämna följande yttrande"
+GIVES_YTTRANDE = re.compile(r"\s+(?:har\s+)?(?:[^.]{0,60}\s)?(?:beslutat att (?:lämna|avge)|lämnar "
+                            r"(?:följande|härmed)|får härmed|avger (?:följande|härmed))", re.IGNORECASE)
 
 
 def delegating_board(text: str) -> FoundBoard | None:
@@ -277,12 +297,25 @@ def delegating_board(text: str) -> FoundBoard | None:
 
 def deciding_board(text: str) -> FoundBoard | None:
     """The board a yttrande says decided it: "Yttrandet har beslutats av hälso- och
-    sjukvårdsnämnden den 23 september 2020"."""
+    sjukvårdsnämnden den 23 september 2020", "Utbildningsnämnden har ... beslutat att
+    lämna följande yttrande"."""
     flat = " ".join(text.split())
     for match in DECIDED_BY.finditer(flat):
         mentions = find_boards(match.group("after"))
         if mentions and mentions[0].start == 0:
             return FoundBoard(mentions[0].board, match.group().strip())
+    for mention in find_boards(flat):
+        if not mention.genitive and GIVES_YTTRANDE.match(flat, mention.end):
+            return FoundBoard(mention.board, _line_around(flat, mention.start)[:120])
+    return None
+
+
+def signing_board(text: str) -> FoundBoard | None:
+    """The board a yttrande is signed for: a line of its foot that is the board alone."""
+    for line in layout.nonblank(text)[-12:]:
+        mention = board_at_start(line)
+        if mention and mention.end >= len(line.strip()) - 1:
+            return FoundBoard(mention.board, line)
     return None
 
 

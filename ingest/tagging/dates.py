@@ -166,6 +166,10 @@ def labelled_meeting_date(text: str) -> OwnDate | None:
                 iso = _date_at_start(cell)
                 if iso:
                     return OwnDate(iso, f"{line} {top[i + 1]}", "meeting")
+            # the columns ran together: "Kommunstyrelsens allmänna utskott 2023-03-28 7"
+            below = [_iso(m) for m in DATE.finditer(top[i + 1]) if _iso(m)]
+            if len(below) == 1:
+                return OwnDate(below[0], f"{line} {top[i + 1]}", "meeting")
     return None
 
 
@@ -193,7 +197,8 @@ def meeting_sentence_date(joined: str) -> OwnDate | None:
 
 
 def _heads_a_column(line: str, folded_label: str) -> bool:
-    return (layout.fold(line).endswith(folded_label)
+    folded = layout.fold(line)
+    return (folded.endswith(folded_label) or folded.endswith(f"{folded_label} sida")
             or any(layout.fold(cell) == folded_label for cell in layout.cells(line)))
 
 
@@ -208,7 +213,7 @@ def labelled_date(text: str) -> OwnDate | None:
     """A date under a date label near the top: "Datum: den 9 mars 2021", "Utfärdat 2022-02-02"."""
     for _, value, line in layout.labelled_values(layout.top_lines(text, 30), DATE_LABELS):
         iso = _date_at_start(value)
-        if iso:
+        if iso and line[:1].isupper():  # a label, not running text that wrapped ("daterad 18 ...")
             return OwnDate(iso, line if value in line else f"{line} {value}", "labelled")
     return None
 
@@ -229,13 +234,14 @@ def merged_header_date(text: str) -> OwnDate | None:
     """An ISO date at the end of a header line whose columns OCR ran together:
     "Avdelningen för kultur och fritid 2021-05-11", "Strängnäs kommun 13 september 2022"."""
     for line in layout.header_lines(text):
-        matches = list(DATE.finditer(line))
-        if not matches or line[matches[-1].end():].strip(" .,") or len(matches) > 1:
-            continue
-        before = line[:matches[-1].start()]
-        if (_iso(matches[-1]) and before.strip() and not NOT_OWN_DATE.search(before)
-                and not THEIR_REFERENCE.search(before) and not any(ch.isdigit() for ch in before)):
-            return OwnDate(_iso(matches[-1]), line, "header")
+        for cell in layout.cells(line):
+            matches = list(DATE.finditer(cell))
+            if not matches or cell[matches[-1].end():].strip(" .,") or len(matches) > 1:
+                continue
+            before = cell[:matches[-1].start()]
+            if (_iso(matches[-1]) and before.strip() and not NOT_OWN_DATE.search(before)
+                    and not THEIR_REFERENCE.search(before) and not any(ch.isdigit() for ch in before)):
+                return OwnDate(_iso(matches[-1]), line, "header")
     return None
 
 

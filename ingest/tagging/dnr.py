@@ -18,7 +18,7 @@ from .paragraph import is_full_protokoll
 
 DNR_LABELS = ("Dnr", "Diarienummer", "Diarienr", "Ärendenummer", "Ärendenr", "Ärende nr",
               "Vårt dnr", "Vår dnr", "Vårt diarienummer", "Vårt ärendenummer", "Vår beteckning",
-              "Vårt ärende")
+              "Vårt ärende", "Vår ref", "Vår referens")
 PREFIX = r"[A-ZÅÄÖ][A-Za-zÅÄÖåäö]{0,7}"
 # Under a label: a board's letters apart ("SN 2021/123"), then one token with a digit in it.
 DNR_VALUE = re.compile(r"(?:[A-ZÅÄÖ][A-Za-zÅÄÖåäö]{0,7} (?=\d))?[\w./:–-]*\d[\w./:–-]*")
@@ -100,4 +100,8 @@ def standalone_dnr(text: str) -> FoundDnr | None:
 
 
 def paragraph_lines(text: str) -> list[str]:
-    return [line for line in layout.top_lines(text) if layout.PARAGRAPH_LINE.match(line)][:1]
+    """The protokollsutdrag's paragraph line and the line under it (the number may
+    stand beside the paragraph or below its heading)."""
+    top = layout.top_lines(text)
+    first = next((i for i, line in enumerate(top) if layout.PARAGRAPH_LINE.match(line)), None)
+    return top[first:first + 2] if first is not None else []

@@ -15,7 +15,9 @@ labels.json:
             (stop 10), then the fourth development set
   final2    tests/tagging_final2/ (40 documents), written the same way again:
             measured once (stop 10), then the fifth development set
-  final3    tests/tagging_final3/ (40 documents), written the same way again, for
+  final3    tests/tagging_final3/ (40 documents), written the same way again:
+            measured once (stop 10), then the sixth development set
+  final4    tests/tagging_final4/ (40 documents), written the same way again, for
             the next measurement
 
 Each fixture is tagged twice, both times through the real ingest pipeline
@@ -73,7 +75,8 @@ from tests import scanned  # noqa: E402
 # The labelled sets (see the module's docstring): two to develop on, one only to measure.
 SETS = {"fixtures": REPO / "tests" / "tagging_fixtures", "heldout": REPO / "tests" / "tagging_heldout",
         "blind": REPO / "tests" / "tagging_blind", "final": REPO / "tests" / "tagging_final",
-        "final2": REPO / "tests" / "tagging_final2", "final3": REPO / "tests" / "tagging_final3"}
+        "final2": REPO / "tests" / "tagging_final2", "final3": REPO / "tests" / "tagging_final3",
+        "final4": REPO / "tests" / "tagging_final4"}
 SEEDS_DIR = REPO.parent / "shared" / "seeds"
 OUT_DIR = REPO / "bench" / "out" / "tagging-v1"
 OCR_DIR = OUT_DIR / "ocr"
@@ -322,7 +325,7 @@ def main() -> None:
     parser.add_argument("--clean", action="store_true", help="clean texts only, no OCR")
     parser.add_argument("--jobs", type=int, default=JOBS)
     parser.add_argument("--set", choices=sorted(SETS), default="fixtures", dest="labelled_set",
-                        help="fixtures, heldout, blind, final or final2 (developed on), or final3 (the "
+                        help="fixtures, heldout, blind, final, final2 or final3 (developed on), or final4 (the "
                              "measurement, never tuned on)")
     args = parser.parse_args()
     result = evaluate(labelled_set=args.labelled_set, clean_only=args.clean, jobs=args.jobs)

@@ -34,7 +34,8 @@ HELDOUT = Path(__file__).parent / "tagging_heldout"  # written blind to the rule
 BLIND = Path(__file__).parent / "tagging_blind"  # measured once at stop 9, now a third dev set
 FINAL = Path(__file__).parent / "tagging_final"  # measured once at stop 10, now a fourth
 FINAL2 = Path(__file__).parent / "tagging_final2"  # measured once at stop 10 too, now a fifth
-# tests/tagging_final3 is the next measurement (bench/tagging_eval.py --set final3): no test reads it.
+FINAL3 = Path(__file__).parent / "tagging_final3"  # and a sixth
+# tests/tagging_final4 is the next measurement (bench/tagging_eval.py --set final4): no test reads it.
 TARGETS = {"type": 0.95, "date": 0.95, "dnr": 0.95, "board": 0.95, "municipality": 0.95}
 
 
@@ -504,8 +505,8 @@ def _accuracy(folder: Path) -> dict[str, float]:
 
 
 @pytest.mark.parametrize("folder, at_least", [(FIXTURES, 40), (HELDOUT, 30), (BLIND, 36), (FINAL, 40),
-                                                 (FINAL2, 40)],
-                         ids=["fixtures", "heldout", "blind", "final", "final2"])
+                                                 (FINAL2, 40), (FINAL3, 40)],
+                         ids=["fixtures", "heldout", "blind", "final", "final2", "final3"])
 def test_labelled_set_accuracy_meets_the_targets(folder, at_least):
     labels = json.loads((folder / "labels.json").read_text(encoding="utf-8"))
     assert len(labels) >= at_least
@@ -665,3 +666,17 @@ def test_wrapped_running_text_is_no_label_and_the_number_may_stand_under_the_par
     assert find_dnr(utdrag, "protokoll").value == "KS2022/412"
     yttrande = "Kumla kommun\n\nYttrande\nDatum: 12 april 2022\nVår ref: KS 22/0117\nEr ref: Ks 1410/2021\n\nRubrik\n"
     assert find_dnr(yttrande, "yttrande").value == "KS 22/0117"
+
+
+def test_regions_over_two_lines_lists_of_fields_and_a_fullmäktige_of_a_named_place():
+    region = "REGION\nNORRBOTTEN\n\nBeslutsunderlag\nRegionala utvecklingsnämnden\n\nRubrik\n\nBakgrund\nText.\n"
+    assert find_municipality(region).name == "Region Norrbotten"
+    missiv = "Järfälla\nkommun\n\nMissiv\nKultur-, demokrati- och fritidsnämnden\n\nRubrik\n\nFörslag till beslut\n"
+    assert find_board(missiv, "tjansteutlatande").name == "Kultur-, demokrati- och fritidsnämnden"
+    kungorelse = ("SUNDSVALLS\nKOMMUN\n\nKUNGÖRELSE\n\nKommunfullmäktige i Sundsvalls kommun sammanträder "
+                  "måndagen den 27 november 2023 kl. 18.00 i Sundsvallssalen.\n")
+    assert find_board(kungorelse, "kallelse").name == "Kommunfullmäktige"
+    utdrag = ("Lindesbergs\nkommun\nProtokollsutdrag\nBergslagens miljö- och byggnämnd\n"
+              "Datum för sammanträdet: 24 mars 2021\n\nBMB § 34 BMB 2021.0187\nTillsynsplan 2021\n")
+    assert find_board(utdrag, "protokoll").name == "Bergslagens miljö- och byggnämnd"
+    assert find_dnr(utdrag, "protokoll").value == "BMB 2021.0187"

@@ -46,8 +46,10 @@ NAMED_FOR = re.compile(r"(?:Nämnd|Nämnden|Utskottet|Beredningen|Styrelsen) fö
                        r"(?:,? (?:och )?[a-zåäö-]+){0,4}$"
                        # and boards named by their fields: "Miljö- och hälsoskyddsnämnden",
                        # "Kollektivtrafiknämnden"
-                       r"|(?:[A-ZÅÄÖ][a-zåäö]+-,? )+(?:och|samt) [a-zåäö]+(?:nämnden|styrelsen)$"
-                       r"|[A-ZÅÄÖ][a-zåäö]{3,}(?:nämnden|styrelsen)$"
+                       r"|[A-ZÅÄÖ][a-zåäö]+-,? (?:[a-zåäö]+-,? )*(?:och|samt) [a-zåäö]+(?:nämnden|styrelsen)$"
+                       r"|[A-ZÅÄÖ][a-zåäö]{3,}(?:nämnden|styrelsen|beredningen|utskottet)$"
+                       # a gemensam nämnd, named for its area: "Bergslagens miljö- och byggnämnd"
+                       r"|[A-ZÅÄÖ][a-zåäö]+s (?:[a-zåäö]+- (?:och|samt) )?[a-zåäö]+nämnd$"
                        # "Regionala utvecklingsnämnden", "Kommunstyrelsens allmänna utskott"
                        r"|[A-ZÅÄÖ][a-zåäö]+a [a-zåäö]+nämnden$"
                        r"|[A-ZÅÄÖ][a-zåäö]+s (?:[a-zåäö]+ )?(?:utskott|arbetsutskott|beredning)$")
@@ -94,7 +96,8 @@ def _pattern() -> re.Pattern:
 
 
 # A nämnd no list names, by its shape: "miljö- och byggnämndens", "Utbildningsnämnden".
-SHAPED_BOARD = re.compile(r"(?<![\w-])(?:[a-z]+-,? (?:och|samt) )?[a-z]{3,}namnd(?P<ending>en|ens)(?![\w-])")
+SHAPED_BOARD = re.compile(r"(?<![\w-])(?:(?:[a-z]+-,? )*[a-z]+-,? (?:och|samt) )?[a-z]{3,}namnd(?P<ending>en|ens)"
+                          r"(?![\w-])")
 
 
 def find_boards(text: str) -> list[BoardMention]:
@@ -229,7 +232,8 @@ def adopting_board(text: str) -> FoundBoard | None:
     return None
 
 
-MEETS = re.compile(r"\s+(?:sammanträder|kallas till sammanträde)\b", re.IGNORECASE)
+MEETS = re.compile(r"(?:\s+i\s+[\w-]+(?:\s+(?:kommun|stad|län))?)?\s+(?:sammanträder|kallas till sammanträde)\b",
+                   re.IGNORECASE)  # "Kommunfullmäktige i Sundsvalls kommun sammanträder"
 
 
 def meeting_board(text: str) -> FoundBoard | None:

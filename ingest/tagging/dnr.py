@@ -24,7 +24,7 @@ PREFIX = r"[A-ZÅÄÖ][A-Za-zÅÄÖåäö]{0,7}"
 DNR_VALUE = re.compile(r"(?:[A-ZÅÄÖ][A-Za-zÅÄÖåäö]{0,7} (?=\d))?[\w./:–-]*\d[\w./:–-]*")
 # Alone on a header line it must look the part: letters, then digits with a /, : or -
 # ("KS 2022/87-25", "BUN/2022:118"); but not a place and a date ("Kalix 2021-10-18").
-STANDALONE_DNR = re.compile(rf"{PREFIX}[ /-]?\d+[/:-]\d+(?:[-.:]\d+)?")
+STANDALONE_DNR = re.compile(rf"{PREFIX}[ /-]?\d+(?:[/:-]\d+|\.\d{{3,}})(?:[-.:]\d+)?")  # also "BMB 2021.0187"
 DATE_LIKE = re.compile(r"(?:19|20)\d\d-[01]\d-[0-3]\d$")
 # Where OCR closed the gap before it, at the end of a header line ("Kommunledningsförvaltningen
 # Ks/2021:88", "KS § 112 KS 2022/87-25"): then it must also hold a year.

@@ -186,10 +186,11 @@ def letterhead(text: str) -> FoundMunicipality | None:
 
 def _wrapped_letterhead(header: list[str], i: int) -> FoundMunicipality | None:
     """A logotype's name over its second word: "Kristianstads" over "kommun", "SALA" over
-    "KOMMUN", in the first column of two lines."""
-    below = header[i + 1] if i + 1 < len(header) else ""
+    "KOMMUN", "REGION" over "NORRBOTTEN", in the first column of two lines."""
+    below = next((line for line in header[i + 1:i + 3] if line), "")  # OCR may leave a blank between
     first, second = (layout.cells(header[i]) or [""])[0], (layout.cells(below) or [""])[0]
-    if layout.fold(second) in ("kommun", "stad") and first and len(first.split()) <= 2:
+    if ((layout.fold(second) in ("kommun", "stad") or layout.fold(first) == "region")
+            and first and second and len(first.split()) <= 2):
         name = _letterhead_name(f"{first} {second}")
         if name:
             return FoundMunicipality(name, f"{header[i]} / {below}")

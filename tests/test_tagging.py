@@ -35,7 +35,8 @@ BLIND = Path(__file__).parent / "tagging_blind"  # measured once at stop 9, now 
 FINAL = Path(__file__).parent / "tagging_final"  # measured once at stop 10, now a fourth
 FINAL2 = Path(__file__).parent / "tagging_final2"  # measured once at stop 10 too, now a fifth
 FINAL3 = Path(__file__).parent / "tagging_final3"  # and a sixth
-# tests/tagging_final4 is the next measurement (bench/tagging_eval.py --set final4): no test reads it.
+FINAL4 = Path(__file__).parent / "tagging_final4"  # and a seventh
+# tests/tagging_final5 is the next measurement (bench/tagging_eval.py --set final5): no test reads it.
 TARGETS = {"type": 0.95, "date": 0.95, "dnr": 0.95, "board": 0.95, "municipality": 0.95}
 
 
@@ -505,8 +506,8 @@ def _accuracy(folder: Path) -> dict[str, float]:
 
 
 @pytest.mark.parametrize("folder, at_least", [(FIXTURES, 40), (HELDOUT, 30), (BLIND, 36), (FINAL, 40),
-                                                 (FINAL2, 40), (FINAL3, 40)],
-                         ids=["fixtures", "heldout", "blind", "final", "final2", "final3"])
+                                                 (FINAL2, 40), (FINAL3, 40), (FINAL4, 40)],
+                         ids=["fixtures", "heldout", "blind", "final", "final2", "final3", "final4"])
 def test_labelled_set_accuracy_meets_the_targets(folder, at_least):
     labels = json.loads((folder / "labels.json").read_text(encoding="utf-8"))
     assert len(labels) >= at_least
@@ -680,3 +681,26 @@ def test_regions_over_two_lines_lists_of_fields_and_a_fullmäktige_of_a_named_pl
               "Datum för sammanträdet: 24 mars 2021\n\nBMB § 34 BMB 2021.0187\nTillsynsplan 2021\n")
     assert find_board(utdrag, "protokoll").name == "Bergslagens miljö- och byggnämnd"
     assert find_dnr(utdrag, "protokoll").value == "BMB 2021.0187"
+
+
+def test_a_decisions_date_with_its_paragraph_a_föredragningslistas_meeting_and_minutes_time():
+    policy = ("ÅRE KOMMUN\n\nRiktlinjer för markanvisningar\n\nDokumenttyp Beslutad av Beslutsdatum\n"
+              "Riktlinje Kommunfullmäktige 2022-06-20 § 112\n\n1. Inledning\nText.\n")
+    assert (document_date(policy, "policy").iso, find_board(policy, "policy").name) == (
+        "2022-06-20", "Kommunfullmäktige")
+    lista = ("VÄNERSBORGS KOMMUN\nBarn- och utbildningsnämnden\nDatum 2021-11-15\n\nFöredragningslista\n\n"
+             "Dag och tid tisdagen den 23 november 2021 kl. 08.30\nPlats Sessionssalen\n")
+    assert document_date(lista, "kallelse").iso == "2021-11-23"
+    minutes = "Tierps kommun\nMINNESANTECKNINGAR\n\nArbetsgruppen Trygg i Tierp\n\nTid: tisdagen den 9 maj 2023, kl. 13.15\n"
+    assert document_date(minutes, "okänd").iso == "2023-05-09"
+
+
+def test_boards_named_for_what_they_run_and_numbers_with_hyphenated_prefixes():
+    for name in ("Nämnden Hallands sjukhus", "Gemensamma nämnden för måltid och lokalvård",
+                 "Fullmäktigeberedningen för trygghet och folkhälsa"):
+        text = f"Region Halland\n\nMissiv\n{name}\n\nRubrik\n\nFörslag till beslut\n"
+        assert find_board(text, "tjansteutlatande").name == name
+    motion = "Region\nSörmland\n                 MOTION\n                 2021-09-27\n                 RS-LED21-2211\n\nRubrik\n"
+    assert find_dnr(motion, "motion").value == "RS-LED21-2211"
+    merged = "RONNEBY KOMMUN\nKommunfullmäktige Diarienummer\n2022/312\n\nInterpellation om badplatser\n"
+    assert find_dnr(merged, "motion").value == "2022/312"

@@ -42,8 +42,10 @@ PROPOSAL_HEADINGS = ("Förslag till beslut", "Förvaltningens förslag till besl
 FULLMAKTIGE = ("Kommunfullmäktige", "Regionfullmäktige")
 # Regions name boards by their field, and no list has them all: "Nämnd för folkhälsa och
 # sjukvård", "Nämnden för funktionsstöd", "Utskottet för regional utveckling".
-NAMED_FOR = re.compile(r"(?:Nämnd|Nämnden|Utskottet|Beredningen|Styrelsen) för [a-zåäö-]+"
-                       r"(?:,? (?:och )?[a-zåäö-]+){0,4}$"
+NAMED_FOR = re.compile(r"(?:Gemensamma nämnden|Nämnd|Nämnden|Utskottet|Beredningen|Styrelsen|"
+                       r"[A-ZÅÄÖ][a-zåäö]+beredningen) för [a-zåäö-]+(?:,? (?:och )?[a-zåäö-]+){0,4}$"
+                       # a board named for what it runs: "Nämnden Hallands sjukhus"
+                       r"|Nämnden [A-ZÅÄÖ][a-zåäö]+(?: [a-zåäö]+){0,2}$"
                        # and boards named by their fields: "Miljö- och hälsoskyddsnämnden",
                        # "Kollektivtrafiknämnden"
                        r"|[A-ZÅÄÖ][a-zåäö]+-,? (?:[a-zåäö]+-,? )*(?:och|samt) [a-zåäö]+(?:nämnden|styrelsen)$"

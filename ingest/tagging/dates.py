@@ -132,7 +132,9 @@ def month_number(word: str) -> int | None:
 
 def document_date(text: str, doc_type: str) -> OwnDate | None:
     """The document's own date by its genre's conventions, or None."""
-    rules = [labelled_date, header_date, adopted_date, merged_header_date, signed_date]
+    # Last before the signatures: the "Tid:" of minutes that are no board's protokoll.
+    rules = [labelled_date, header_date, adopted_date, merged_header_date, labelled_meeting_date,
+             signed_date]
     if doc_type == "kallelse":
         # Its other dates are the day it was sent ("Utskicksdatum", the signature's
         # "Eskilstuna 2023-02-28"): never the kallelse's own.
@@ -154,10 +156,13 @@ def document_date(text: str, doc_type: str) -> OwnDate | None:
 def labelled_meeting_date(text: str) -> OwnDate | None:
     """The meeting date under a label ("Sammanträdesdatum", "Tid:"), beside it or below it."""
     top = layout.top_lines(text)
-    for _, value, line in layout.labelled_values(top, MEETING_LABELS):
-        iso = _date_at_start(value)
-        if iso:
-            return OwnDate(iso, line if value in line else f"{line} {value}", "meeting")
+    # A label that names the meeting ("Dag och tid", "Sammanträdesdatum") before a bare "Datum",
+    # which on a föredragningslista may be the day it was sent.
+    for labels in (tuple(label for label in MEETING_LABELS if label != "Datum"), ("Datum",)):
+        for _, value, line in layout.labelled_values(top, labels):
+            iso = _date_at_start(value)
+            if iso:
+                return OwnDate(iso, line if value in line else f"{line} {value}", "meeting")
     # The label in one column, the date below it in the next line's column ("Kommunfullmäktige
     # 2022-06-20"); or OCR merged the columns: "Kultur- och fritidsnämnden Sammanträdesdatum".
     for i, line in enumerate(top[:-1]):

@@ -23,8 +23,8 @@ PREFIX = r"[A-ZÅÄÖ][A-Za-zÅÄÖåäö]{0,7}"
 # Under a label: a board's letters apart ("SN 2021/123"), then one token with a digit in it.
 DNR_VALUE = re.compile(r"(?:[A-ZÅÄÖ][A-Za-zÅÄÖåäö]{0,7} (?=\d))?[\w./:–-]*\d[\w./:–-]*")
 # Alone on a header line it must look the part: letters, then digits with a /, : or -
-# ("KS 2022/87-25", "BUN/2022:118"); but not a place and a date ("Kalix 2021-10-18").
-STANDALONE_DNR = re.compile(rf"{PREFIX}[ /-]?\d+(?:[/:-]\d+|\.\d{{3,}})(?:[-.:]\d+)?")  # also "BMB 2021.0187"
+# ("KS 2022/87-25", "BUN/2022:118", "RS-LED21-2211"); but not a place and a date ("Kalix 2021-10-18").
+STANDALONE_DNR = re.compile(rf"{PREFIX}(?:-[A-ZÅÄÖ]{{1,5}})?[ /-]?\d+(?:[/:-]\d+|\.\d{{3,}})(?:[-.:]\d+)?")  # also "BMB 2021.0187"
 DATE_LIKE = re.compile(r"(?:19|20)\d\d-[01]\d-[0-3]\d$")
 # Where OCR closed the gap before it, at the end of a header line ("Kommunledningsförvaltningen
 # Ks/2021:88", "KS § 112 KS 2022/87-25"): then it must also hold a year.

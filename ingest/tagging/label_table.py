@@ -5,8 +5,8 @@ comes out of a PDF with its column gaps closed to single spaces:
     2022-10-05 KS/2022:145 RS-LED22-0931
 
 The label row is told by being nothing but known labels. The values are cut by
-what each label holds: a date under "Datum" (with its paragraph under "Datum och
-paragraf"), a diarienummer under "Dnr" or "Vår beteckning", a page mark under
+what each label holds: a date under "Datum" (and the paragraph a decision's date
+may carry: "2022-06-20 § 112"), a diarienummer under "Dnr" or "Vår beteckning", a page mark under
 "Sida"; a label of free text ("Handläggare", "Antagen av") takes the words up to
 the next label's value. A value row that does not fit is no table.
 """
@@ -58,9 +58,8 @@ def _value_pattern(label: str) -> re.Pattern | None:
     from .dnr import DNR_VALUE
 
     folded = layout.fold_letters(label)
-    if "datum" in folded:
-        paragraph = PARAGRAPH_AFTER.pattern if "paragraf" in folded else ""
-        return re.compile(rf"(?:{DATE.pattern})(?:{paragraph})?", DATE.flags) if paragraph else DATE
+    if "datum" in folded:  # a decision's date may carry its paragraph: "2022-06-20 § 112"
+        return re.compile(rf"(?:{DATE.pattern})(?:{PARAGRAPH_AFTER.pattern})?", DATE.flags)
     if any(word in folded for word in DNR_WORDS):
         return DNR_VALUE
     if folded == "sida":

@@ -77,9 +77,9 @@ HEADER_LABELS = (
 def _inner_label_pattern() -> re.Pattern:
     alternatives = "|".join(sorted((re.escape(fold_letters(label)) for label in HEADER_LABELS),
                                    key=len, reverse=True))
-    # After a space, the label; then a colon, or a value with a digit in it ("Dnr KS2022.0188",
-    # "Dnr KS 2022/0318").
-    return re.compile(rf"(?<=\s)(?:{alternatives})\.?(?=\s*:|\s+(?:[A-Za-zÅÄÖåäö]{{1,6}}\s+)?\S*\d)")
+    # After a space, the label; then a colon, a value with a digit in it ("Dnr KS2022.0188",
+    # "Dnr KS 2022/0318"), or the end of the line (its value is below: "Kommunfullmäktige Diarienummer").
+    return re.compile(rf"(?<=\s)(?:{alternatives})\.?(?=\s*:|\s+(?:[A-Za-zÅÄÖåäö]{{1,6}}\s+)?\S*\d|\s*$)")
 
 
 def split_at_inner_labels(cell: str) -> list[str]:

@@ -36,7 +36,7 @@ FINAL = Path(__file__).parent / "tagging_final"  # measured once at stop 10, now
 FINAL2 = Path(__file__).parent / "tagging_final2"  # measured once at stop 10 too, now a fifth
 FINAL3 = Path(__file__).parent / "tagging_final3"  # and a sixth
 FINAL4 = Path(__file__).parent / "tagging_final4"  # and a seventh
-# tests/tagging_final5 is the next measurement (bench/tagging_eval.py --set final5): no test reads it.
+# tests/tagging_final5 was measured once at stop 10 (bench/tagging_eval.py --set final5); no test reads it yet.
 TARGETS = {"type": 0.95, "date": 0.95, "dnr": 0.95, "board": 0.95, "municipality": 0.95}
 
 

@@ -16,7 +16,7 @@ SEARCH_KEYS = {"query", "parsed_query", "filters", "sort", "total", "match", "hi
 HIT_KEYS = {"rank", "id", "score", "title", "date", "type", "board", "municipality", "dnr", "path",
             "paths", "copies", "snippet"}
 STATUS_KEYS = {"home", "store", "documents", "pages", "types", "paths", "index", "consistent",
-               "missing_from_index", "not_in_store", "pending_changes", "failed_files"}
+               "missing_from_index", "not_in_store", "pending_changes", "writer", "failed_files"}
 SHOW_KEYS = {"id", "status", "reason", "title", "type", "date", "metadata", "path", "paths",
              "kind", "size", "mtime", "page_count", "pages", "encoding", "fixes", "repairs", "warnings",
              "pipeline_version", "manual_tags", "created_at", "updated_at", "text"}

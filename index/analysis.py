@@ -93,8 +93,7 @@ def content_key(text: str) -> str | None:
     without diacritics, so layout, punctuation, line-end hyphens and lost
     å/ä/ö do not count. Numbers do: two versions differing only in a sum or a
     date are two documents. None for a text without words."""
-    words = [fold(m.group().lower())
-             for m in TOKEN_PATTERN.finditer(_LINE_END_HYPHEN.sub("", text))]
+    words = [fold(word.lower()) for word in TOKEN_PATTERN.findall(_LINE_END_HYPHEN.sub("", text))]
     if not words:
         return None
     return hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()[:32]

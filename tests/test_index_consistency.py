@@ -195,3 +195,83 @@ def test_ctrl_c_leaves_store_and_index_consistent(tmp_path, run, run_process, ho
     assert status["index"]["documents"] == N_PDFS
     assert {r[0] for r in read_db(home, "SELECT id FROM documents WHERE status = 'ok'")} == expected
     assert len(run.search_ids("upphandlas", limit=100)) == N_PDFS
+
+
+# ---- rebuild, in this process and in worker processes ---------------------------------------
+
+def stored_documents(count: int) -> list:
+    from corpus import StoredDocument
+
+    words = ("samverkansavtal Förskolelokalerna partnerskap kommunen beslutar om avtalet med regionen "
+             "Södertörns högskola och Karolinska Institutet för barn och unga i Huddinge").split()
+    docs = []
+    for i in range(count):
+        text = " ".join(words[(i * 7 + k) % len(words)] for k in range(40 + i % 13)) + f" ärende {i}"
+        if i % 9 == 4:
+            text = docs[-1].text  # a copy of the one before: same content key
+        date = f"20{10 + i % 12}-0{1 + i % 9}-1{i % 10}" if i % 5 else None
+        docs.append(StoredDocument(
+            id=f"{i:064x}", status="ok", reason=None, kind="text", size=len(text), mtime_ns=None,
+            last_path=f"/arkiv/{i}.txt", page_count=1, raw_text=text, text=text,
+            doc_type=("avtal", "protokoll", "tjansteutlatande")[i % 3], title=f"Dokument {i} om avtal",
+            date=date, metadata={"board": ("Socialnämnden", "Kommunstyrelsen")[i % 2], "municipality": "Huddinge",
+                                 "dnr": f"KS {2010 + i % 12}/{i}"},
+            details={}, pipeline_version="test", created_at="", updated_at=""))
+    return docs
+
+
+def index_contents(directory) -> dict:
+    """Every field's terms with their postings, lengths, columns and stored fields, by document id."""
+    from whoosh import index as whoosh_index
+
+    with whoosh_index.open_dir(directory).searcher() as searcher:
+        reader = searcher.reader()
+        ids = {docnum: fields["id"] for docnum, fields in reader.iter_docs()}
+        postings = {}
+        for field, term in reader.all_terms():
+            matcher = reader.postings(field, term)
+            postings[field, term] = {ids[docnum]: (weight, value) for docnum, weight, value
+                                     in ((m.id(), m.weight(), m.value()) for m in _steps(matcher))}
+        schema = searcher.schema
+        return {"postings": postings,
+                "lengths": {(ids[d], f): reader.doc_field_length(d, f) for d in ids for f in schema.scorable_names()},
+                "columns": {(ids[d], f): reader.column_reader(f)[d] for d in ids for f in schema.names()
+                            if schema[f].column_type},
+                "stored": {fields["id"]: fields for _, fields in reader.iter_docs()}}
+
+
+def _steps(matcher):
+    while matcher.is_active():
+        yield matcher
+        matcher.next()
+
+
+def test_a_rebuild_writes_what_whoosh_writes_in_one_process_or_in_workers(tmp_path, monkeypatch):
+    from index import whoosh_rebuild
+    from index.whoosh_index import WhooshIndex, _create, _fields
+
+    docs = stored_documents(120)
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    writer = _create(plain).writer()  # whoosh's own SegmentWriter
+    for doc in docs:
+        writer.add_document(**_fields(doc))
+    writer.commit()
+    expected = index_contents(plain)
+    assert len(expected["stored"]) == len(docs) and len(expected["postings"]) > 100
+
+    monkeypatch.setattr(whoosh_rebuild, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(whoosh_rebuild, "BATCH", 7)
+    answers = {}
+    for procs in (1, 2):
+        index = WhooshIndex(tmp_path / f"procs{procs}" / "index", rebuild_procs=procs)
+        assert index.rebuild(iter(docs)) == len(docs)
+        assert index_contents(index.directory) == expected, procs
+        answers[procs] = [
+            (found.total, {(frozenset((hit.id,) + hit.copies), round(hit.score, 9)) for hit in found.hits},
+             {facet: sum(counts.values()) for facet, counts in found.facets.items()})
+            for found in (index.search(q, limit=200, facets=True) for q in ("avtal", "barn unga", '"för barn"'))]
+        index.close()
+    # Worker processes number the documents otherwise: the same hits with the same scores, but
+    # which of two copies stands for both (and gives its tags to the facets) may differ.
+    assert answers[1] == answers[2]

@@ -1,6 +1,8 @@
 """The whoosh engine behind the SearchIndex interface. Nothing whoosh-specific
-leaves this module and its helpers, whoosh_analysis, whoosh_rebuild,
-whoosh_snippets and whoosh_suggest."""
+leaves this module and its helpers: whoosh_analysis (the Swedish analysis as
+whoosh analyzers), whoosh_rebuild (building a whole index), whoosh_collect (one
+pass over a query's matches), whoosh_phrase (phrase matching), whoosh_snippets
+and whoosh_suggest."""
 
 import hashlib
 import math
@@ -11,7 +13,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from pathlib import Path
 
-from whoosh import index as whoosh_index, query as whoosh_query, sorting
+from whoosh import index as whoosh_index, query as whoosh_query
 from whoosh.fields import DATETIME, ID, Schema
 from whoosh.qparser import AndGroup, FuzzyTermPlugin, MultifieldParser, OrGroup
 
@@ -19,10 +21,11 @@ from beslut.errors import QueryError, SearchIndexError
 from corpus import StoredDocument
 from ingest.document import UNKNOWN_TYPE
 
-from . import whoosh_rebuild
+from . import whoosh_collect, whoosh_rebuild
 from .analysis import content_key, terms
 from .engine import FACET_FIELDS, IndexHit, IndexResults, SearchFilters
 from .whoosh_analysis import SwedishText, folded_analyzer, keyword_analyzer, swedish_analyzer, type_analyzer
+from .whoosh_phrase import with_fast_phrases
 
 # Bump when make_schema() or the analysis changes: an index of another format is
 # rebuilt from the store (beslut/indexing.py). Indexes before format 2 have no file.
@@ -109,6 +112,8 @@ class WhooshIndex:
         self.directory = Path(directory)
         self.rebuild_procs = rebuild_procs or whoosh_rebuild.default_procs()
         self._ix = None
+        self._kept = None  # the searcher kept between calls (_searcher)
+        self._kept_folder = None
 
     @property
     def ix(self):
@@ -123,6 +128,19 @@ class WhooshIndex:
                 raise SearchIndexError(f"cannot open the search index {self.directory}: {err}; "
                                        f"'beslut reindex' rebuilds it from the store") from None
         return self._ix
+
+    def _searcher(self):
+        """A searcher of the index as it is on disk, kept between calls: its
+        segments' readers stay open, with what they have read (the offsets of
+        stored fields and columns, loaded columns). A commit or a rebuild (which
+        swaps the folder) since gives a new one."""
+        if self._kept is not None:
+            if _folder_identity(self.directory) == self._kept_folder and self._kept.up_to_date():
+                return self._kept
+            self.close()
+        ix = self.ix
+        self._kept, self._kept_folder = ix.searcher(), _folder_identity(self.directory)
+        return self._kept
 
     def _writer(self, ix=None):
         try:
@@ -180,49 +198,44 @@ class WhooshIndex:
                text_of: Callable[[str], str | None] | None = None,
                filters: SearchFilters | None = None, sort: str = "relevance",
                facets: bool = False, match: str = "all") -> IndexResults:
-        ix = self.ix
-        parsed = (_parse(query, ix.schema, any_word=match == "any") if query is not None
+        searcher = self._searcher()
+        parsed = (_parse(query, searcher.schema, any_word=match == "any") if query is not None
                   else whoosh_query.Every())
-        restriction = _filter_query(filters, ix.schema) if filters else None
-        with ix.searcher() as searcher:
-            hits = _hits(searcher, _top(searcher, parsed, restriction, limit, sort), text_of)
-            total, counts = _count(searcher, parsed, restriction, facets)
-            found = IndexResults(query=str(parsed) if query is not None else "*",
-                                 total=total, hits=hits, facets=counts)
-            if query is not None and not total and searcher.doc_count():
-                found = _with_suggestions(found, searcher, query, restriction, text_of)
-            return found
+        restriction = _filter_query(filters, searcher.schema) if filters else None
+        top, total, counts, matched = _search(searcher, parsed, restriction, limit, sort, facets,
+                                              matched_terms=text_of is not None)
+        found = IndexResults(query=str(parsed) if query is not None else "*",
+                             total=total, hits=_hits(searcher, top, matched, text_of), facets=counts)
+        if query is not None and not total and searcher.doc_count():
+            found = _with_suggestions(found, searcher, query, restriction, text_of)
+        return found
 
     def similar(self, doc_id: str, *, limit: int = 10,
                 text_of: Callable[[str], str | None]) -> IndexResults:
         text = text_of(doc_id)
-        with self.ix.searcher() as searcher:
-            docnum = searcher.document_number(id=doc_id)
-            if docnum is None or not text:
-                return IndexResults(query="", total=0)
-            weights = _key_terms(searcher, text)
-            like = whoosh_query.Or([whoosh_query.Term("text", term, boost=weight)
-                                    for term, weight in weights.items()])
-            itself = whoosh_query.Term("content_key", searcher.stored_fields(docnum)["content_key"])
-            others = whoosh_query.AndNot(like, itself)
-            total, _ = _count(searcher, others, None, facets=False)
-            return IndexResults(query=str(like), total=total,
-                                hits=_hits(searcher, _top(searcher, others, None, limit), text_of))
+        searcher = self._searcher()
+        docnum = searcher.document_number(id=doc_id)
+        if docnum is None or not text:
+            return IndexResults(query="", total=0)
+        weights = _key_terms(searcher, text)
+        like = whoosh_query.Or([whoosh_query.Term("text", term, boost=weight)
+                                for term, weight in weights.items()])
+        itself = whoosh_query.Term("content_key", searcher.stored_fields(docnum)["content_key"])
+        others = whoosh_query.AndNot(like, itself)
+        top, total, _, matched = _search(searcher, others, None, limit, matched_terms=True)
+        return IndexResults(query=str(like), total=total, hits=_hits(searcher, top, matched, text_of))
 
     def stamp(self, doc: StoredDocument) -> str:
         return _fields(doc)["stamp"]
 
     def stamps(self) -> dict[str, str | None]:
-        with self.ix.searcher() as searcher:
-            return {fields["id"]: fields.get("stamp") for fields in searcher.all_stored_fields()}
+        return {fields["id"]: fields.get("stamp") for fields in self._searcher().all_stored_fields()}
 
     def ids(self) -> set[str]:
-        with self.ix.searcher() as searcher:
-            return {fields["id"] for fields in searcher.all_stored_fields()}
+        return {fields["id"] for fields in self._searcher().all_stored_fields()}
 
     def doc_count(self) -> int:
-        with self.ix.searcher() as searcher:
-            return searcher.doc_count()
+        return self._searcher().doc_count()
 
     def size_bytes(self) -> int:
         if not self.directory.exists():
@@ -230,9 +243,20 @@ class WhooshIndex:
         return sum(p.stat().st_size for p in self.directory.iterdir() if p.is_file())
 
     def close(self) -> None:
+        if self._kept is not None:
+            self._kept.close()
+            self._kept = self._kept_folder = None
         if self._ix is not None:
             self._ix.close()
             self._ix = None
+
+
+def _folder_identity(directory: Path) -> tuple[int, int] | None:
+    try:
+        status = directory.stat()
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino
 
 
 def _create(directory: Path):
@@ -241,67 +265,48 @@ def _create(directory: Path):
     return ix
 
 
-def _top(searcher, q, restriction, limit: int, sort: str = "relevance") -> list:
+def _search(searcher, q, restriction, limit: int, sort: str = "relevance", facets: bool = False,
+            matched_terms: bool = False) -> tuple[list, int, dict | None, dict]:
     """The best hits, copies of one text folded into the first of them (whoosh's
-    own collapsing miscounts, and skips collapsing under a filter)."""
-    options = {"terms": True}
-    if restriction is not None:
-        options["filter"] = restriction
-    if sort == "date":
-        options["sortedby"] = [sorting.FieldFacet("sort_date", reverse=True), sorting.ScoreFacet()]
+    own collapsing miscounts, and skips collapsing under a filter); how many
+    texts match (copies counted once); with facets, how many per value of each
+    facet field; with matched_terms, {docnum: its matched (field, term)s} for
+    the hits."""
     fetch = 2 * limit + 10  # room for copies; more if they fill it
+    first = collected = whoosh_collect.collect_all(searcher, q, restriction, fetch, sort,
+                                                   FACET_FIELDS if facets else (), matched_terms)
     while True:
-        results = searcher.search(q, limit=fetch, **options)
         top, seen = [], set()
-        for hit in results:
+        for hit in collected.results:
             if hit["content_key"] not in seen:
                 seen.add(hit["content_key"])
                 top.append(hit)
                 if len(top) == limit:
-                    return top
-        if results.scored_length() < fetch:
-            return top
+                    break
+        if len(top) == limit or collected.results.scored_length() < fetch:
+            counts = ({name: _facet_counts(name, tally) for name, tally in first.tallies.items()}
+                      if facets else None)
+            return top, first.total, counts, collected.matched_terms
         fetch *= 4
+        collected = whoosh_collect.collect_all(searcher, q, restriction, fetch, sort, (), matched_terms)
 
 
-def _count(searcher, q, restriction, facets: bool) -> tuple[int, dict | None]:
-    """How many texts match (copies counted once) and, with facets, how many per
-    value of each facet field: one pass over the matches."""
-    if restriction is not None:
-        q = whoosh_query.And([q, restriction])
-    reader = searcher.reader()
-    if not reader.doc_count_all():  # an empty index has no columns
-        return 0, ({name: {} for name in FACET_FIELDS} if facets else None)
-    keys = reader.column_reader("content_key")
-    columns = {name: reader.column_reader(name) for name in FACET_FIELDS} if facets else {}
-    tallies = {name: Counter() for name in columns}
-    seen = set()
-    for docnum in searcher.docs_for_query(q):
-        key = keys[docnum]
-        if key not in seen:
-            seen.add(key)
-            for name, column in columns.items():
-                tallies[name][column[docnum]] += 1
-    counts = {name: _facet_counts(name, tally) for name, tally in tallies.items()} if facets else None
-    return len(seen), counts
-
-
-def _hits(searcher, top, text_of) -> tuple[IndexHit, ...]:
+def _hits(searcher, top, matched_terms: dict, text_of) -> tuple[IndexHit, ...]:
     hits = []
     for hit in top:
         text = text_of(hit["id"]) if text_of else None
         copies = tuple(fields["id"] for fields in searcher.documents(content_key=hit["content_key"])
                        if fields["id"] != hit["id"])
         hits.append(IndexHit(id=hit["id"], score=_score(hit.score), copies=copies,
-                             snippet=_snippet(hit, text) if text else None))
+                             snippet=_snippet(matched_terms.get(hit.docnum, ()), text) if text else None))
     return tuple(hits)
 
 
-def _snippet(hit, text: str):
+def _snippet(matched_terms, text: str):
     from .whoosh_snippets import snippet
 
     matched = {"title": set(), "text": set(), "text_folded": set()}
-    for field, term in hit.matched_terms():
+    for field, term in matched_terms:
         if field in matched:  # not the date, whose terms are not words
             matched[field].add(term.decode("utf-8") if isinstance(term, bytes) else term)
     return snippet(text, matched["text"] | matched["title"], matched["text_folded"])
@@ -316,7 +321,7 @@ def _with_suggestions(found: IndexResults, searcher, query: str, restriction, te
     if suggestions:
         candidate = corrected(query, suggestions)
         try:
-            finds = _top(searcher, _parse(candidate, searcher.schema), restriction, 1)
+            finds = _search(searcher, _parse(candidate, searcher.schema), restriction, 1)[0]
         except QueryError:
             finds = []
         if finds:
@@ -353,7 +358,7 @@ def _parse(query: str, schema, any_word: bool = False):
         if getattr(part, "error", None):  # only the date field parses its own values
             raise QueryError(f"cannot understand the query {query!r}: {part.error} "
                              f"(write dates as YYYY-MM-DD, YYYY-MM or YYYY)")
-    return parsed.normalize()
+    return with_fast_phrases(parsed.normalize())
 
 
 def _parts(q):

@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from index.analysis import content_key
 from index.compounds import compound_parts
@@ -233,6 +235,43 @@ def test_snippets_mark_the_match_in_a_compound_and_a_phrase(archive):
     assert "**Partnerskapsavtalet**" in snippets[ids["partnerskapsavtal"]]
     phrase = search(archive, '"besluta om bidraget"')["hits"][0]["snippet"]
     assert "**besluta** om **bidraget**" in phrase
+
+
+WORDS_AND_GAPS = st.tuples(st.sampled_from(["avtal", "samverkansavtal", "Avtalet"] + ["a", "x", "bb"] * 3
+                                           + ["kommunen", "nämnden", "beslutar", "förvaltningen"] * 3),
+                           st.sampled_from([" "] * 6 + ["  ", ", ", "\n", " " * 90]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(WORDS_AND_GAPS, max_size=200))
+@example([("avtal", " ")] + [("a", " ")] * 200)  # a passage that opens with no words before it runs longest
+@example([("avtal", " ")] + [("kommunen", " ")] * 15 + [("a", " ")] * 15 + [("bb", " ")] * 50)  # ends at 0: one more
+def test_snippets_read_only_the_words_near_matches_and_find_the_same_passages(pieces):
+    """The fragmenter is given only the runs of words around matches: it makes
+    the same fragments as from every word (one-letter words and long gaps too)."""
+    from whoosh.analysis import Token
+    from whoosh.highlight import ContextFragmenter
+
+    from index import whoosh_snippets
+    from index.analysis import TOKEN_PATTERN
+
+    text = "".join(word + gap for word, gap in pieces)
+    matcher = whoosh_snippets._Matcher(frozenset({"avtal"}), frozenset({"avtal"}))
+
+    def every_word():
+        token = Token(positions=False, chars=True, removestops=False, mode="index")
+        for match in TOKEN_PATTERN.finditer(text):
+            token.text, token.matched = matcher.judge(match.group().lower())
+            token.startchar, token.endchar = match.span()
+            yield token
+
+    def fragments(tokens):
+        fragmenter = ContextFragmenter(maxchars=whoosh_snippets.PASSAGE_CHARS,
+                                       surround=whoosh_snippets.CONTEXT_CHARS, charlimit=None)
+        return [(f.startchar, f.endchar, [(t.startchar, t.endchar, t.text) for t in f.matches])
+                for f in fragmenter.fragment_tokens(text, tokens)]
+
+    assert fragments(whoosh_snippets._marked_tokens(text, matcher)) == fragments(every_word())
 
 
 def test_when_no_document_has_every_word_those_with_some_come_first(archive):

@@ -17,7 +17,9 @@ Engines:
   ours     the project's index through its own interface (index.open_index), with
            its real Swedish analysis and schema, built the way `beslut reindex`
            builds it: beslut.indexing.reindex() over StoredDocument records (the
-           store is stood in for by the cached corpus file; no OCR, no ingest).
+           store is stood in for by the cached corpus file; no OCR, no ingest),
+           in worker processes (one per core, two here), whose CPU time and peak
+           memory the report gives too.
            Queries go through SearchIndex.search() with the store's text for
            snippets, as `beslut search` runs them (10 hits, snippets on).
   tantivy  the reference engine (tantivy-py, `pip install -e .[bench]`): the same
@@ -45,8 +47,12 @@ generated once (two processes) and cached in bench/out/search-scale-v1/
     .venv/bin/python bench/search_scale.py --engines ours --sizes 10000 --profile
     .venv/bin/python bench/search_scale.py --json              # JSON on stdout, tables on stderr
 
---profile runs our engine's build and query children under cProfile and
-prints the functions where the time goes (pstats files kept in bench/out/).
+--profile runs our engine's build and query children under cProfile, prints
+the functions where the time goes (pstats files kept in bench/out/, one per
+query kind too) and adds to the report the share of each part of the build
+and of each kind of query. The profiled build runs in one process (its worker
+processes run the same code; cProfile would not see them), so it is slower
+than the timed one: take its shares, not its times.
 --max-build-minutes stops a build that runs longer, reporting the rate it
 reached and a linear extrapolation instead of a time.
 
@@ -543,7 +549,7 @@ class _FakeCorpus:
         pass
 
 
-def build_ours(corpus, n, directory: Path, max_seconds, knobs: dict) -> dict:
+def build_ours(corpus, n, directory: Path, max_seconds, knobs: dict, profiled: bool = False) -> dict:
     from beslut.indexing import reindex
     from index import open_index
 
@@ -551,6 +557,8 @@ def build_ours(corpus, n, directory: Path, max_seconds, knobs: dict) -> dict:
     if knobs:
         return _build_ours_with_knobs(feed, directory, knobs)
     index = open_index(directory)  # <home>/index, as beslut does
+    if profiled:  # cProfile sees one process: its worker processes run the same code
+        index.rebuild_procs = 1
     count = reindex(_FakeCorpus(feed), index)
     info = {"documents": count, "size_bytes": index.size_bytes(), "doc_count": index.doc_count()}
     index.close()
@@ -628,7 +636,7 @@ def _tantivy_open(path: Path, create: bool):
 TANTIVY_HEAP = 256_000_000  # as our rebuild's limitmb=256
 
 
-def build_tantivy(corpus, n, directory: Path, max_seconds, knobs: dict) -> dict:
+def build_tantivy(corpus, n, directory: Path, max_seconds, knobs: dict, profiled: bool = False) -> dict:
     import datetime as dt
 
     import tantivy
@@ -810,7 +818,7 @@ def child_build(args: dict) -> dict:
     max_seconds = args["max_build_minutes"] * 60 if args.get("max_build_minutes") else None
     try:
         info = _profiled(lambda: BUILDERS[args["engine"]](corpus, args["n"], directory, max_seconds,
-                                                          args.get("knobs") or {}),
+                                                          args.get("knobs") or {}, bool(args.get("profile"))),
                          args.get("profile"))
         timed_out = False
     except _Feed.Timeout:
@@ -819,7 +827,7 @@ def child_build(args: dict) -> dict:
     cpu = time.process_time() - cpu0
     self_kb, children_kb = _peak_kb()
     import resource
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN)  # whoosh's procs > 1 builds in subprocesses
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)  # ours builds in worker processes
     out = {"engine": args["engine"], "n": args["n"], "wall_s": wall, "cpu_s": cpu, "loadavg_end": os.getloadavg(),
            "children_cpu_s": kids.ru_utime + kids.ru_stime,
            "peak_rss_mb": self_kb / 1024, "children_peak_rss_mb": children_kb / 1024,
@@ -843,11 +851,16 @@ def child_query(args: dict) -> dict:
     engine = SEARCHERS[args["engine"]](Path(args["dir"]), corpus)
     snippets = args["snippets"]
 
+    profilers = {}  # {kind: cProfile.Profile}, with --profile
+
     def run_all():
         for q in queries[:WARMUP]:
             engine.run(q, snippets)
         rows = []
         for q in queries:
+            if args.get("profile"):
+                import cProfile
+                profilers.setdefault(q["kind"], cProfile.Profile()).enable()
             t0, c0 = time.perf_counter(), time.thread_time()
             try:
                 r = engine.run(q, snippets)
@@ -857,12 +870,19 @@ def child_query(args: dict) -> dict:
                      "error": f"{type(err).__name__}: {err}"}
             r["ms"] = (time.perf_counter() - t0) * 1000
             r["cpu_ms"] = (time.thread_time() - c0) * 1000  # this thread's CPU: what a busy machine does not stretch
+            if args.get("profile"):
+                profilers[q["kind"]].disable()
             r["n"] = q["n"]
             rows.append(r)
         return rows
 
     started = time.perf_counter()
-    rows = _profiled(run_all, args.get("profile"))
+    rows = run_all()
+    if args.get("profile"):
+        import pstats
+        for kind, profiler in profilers.items():
+            profiler.dump_stats(_kind_profile(args["profile"], kind))
+        pstats.Stats(*[_kind_profile(args["profile"], kind) for kind in profilers]).dump_stats(args["profile"])
     self_kb, _ = _peak_kb()
     return {"engine": args["engine"], "snippets": snippets, "rows": rows, "loadavg_end": os.getloadavg(),
             "wall_s": time.perf_counter() - started, "peak_rss_mb": self_kb / 1024}
@@ -960,6 +980,9 @@ def report(result: dict) -> str:
         builds, engines = size["builds"], list(size["builds"])
         lines.append(f"\n== {n:,} documents ({size['corpus_mb']:.0f} MB of text, "
                      f"{size['words_per_doc']:.0f} words a document on average) ==\n")
+        if size.get("profile"):
+            lines.append("(a --profile run: ours ran under cProfile, in one process to build; its times are "
+                         "inflated, its shares are at the end)\n")
         head = f"{'':28}" + "".join(f"{e:>14}" for e in engines) + ("    ours/tantivy" if len(engines) == 2 else "")
         lines.append(head)
 
@@ -985,6 +1008,9 @@ def report(result: dict) -> str:
                                 for e in engines], lambda v: "-" if v is None else f"{v:,.0f}")
         row("peak RSS, build (MB)", [build_value(e, "peak_rss_mb") for e in engines],
             lambda v: "-" if v is None else f"{v:,.0f}")
+        if any(build_value(e, "children_peak_rss_mb") for e in engines):
+            row("  each worker process (MB)", [build_value(e, "children_peak_rss_mb") or None for e in engines],
+                lambda v: "-" if v is None else f"{v:,.0f}", ratio=False)
         lines.append("  (tantivy indexes in background threads: its documents are queued fast and the time after "
                      "the last one is the indexing; ours spends it sorting and writing postings, then merging)"
                      if "tantivy" in engines else "")
@@ -1027,9 +1053,29 @@ def report(result: dict) -> str:
                                  f"{s['ours_hits']:>12,}{s['tantivy_hits']:>14,}{overlap:>16}")
             lines.append("  (counts that differ are a difference of the engines or a bug: each query's counts are "
                          "under per_query in the results file)")
+        if size.get("profile"):
+            lines.append(_profile_report(size["profile"]))
         targets = _targets(n, builds, size.get("latency", {}))
         if targets:
             lines.append("\n" + targets)
+    return "\n".join(lines)
+
+
+def _profile_report(profile: dict) -> str:
+    lines = ["\nwhere our time goes (cProfile, which slows small frequent calls most: shares, not times)"]
+    build = profile.get("build")
+    if build:
+        lines.append(f"build, in one process ({build['profiled_s']:,.0f} s profiled):")
+        lines += [f"  {share:6.1%}  {label}" for label, share in build["shares"].items()]
+    for mode in ("snippets", "nosnippets"):
+        kinds = {kind: b for kind, b in (profile.get(f"query_{mode}") or {}).items() if b}
+        if not kinds:
+            continue
+        labels = list(next(iter(kinds.values()))["shares"])
+        lines.append(f"queries ({'with' if mode == 'snippets' else 'without'} snippets), share of each kind's time:")
+        lines.append(f"  {'':40}" + "".join(f"{kind:>9}" for kind in kinds))
+        for label in labels:
+            lines.append(f"  {label[:40]:40}" + "".join(f"{kinds[k]['shares'][label]:>9.0%}" for k in kinds))
     return "\n".join(lines)
 
 
@@ -1094,6 +1140,59 @@ def _environment() -> dict:
             "whoosh": version("Whoosh-Reloaded"), "tantivy": version("tantivy"), "git": head,
             "index_uncommitted_changes": bool(dirty), "index_format": whoosh_index.INDEX_FORMAT,
             "load_avg_start": os.getloadavg()}
+
+
+def _kind_profile(path: str, kind: str) -> str:
+    return path.replace(".pstats", f"-{kind}.pstats")
+
+
+# Where our engine's time goes, from cProfile's cumulative times: (label, [(file, function), ...]
+# whose times add up, [(file, function), ...] whose times are taken out (they are counted in
+# another row)). The shares are of the profiled run: cProfile slows small, frequent calls most.
+BUILD_PARTS = [
+    ("analysis: words to terms to postings (SwedishText.index)", [("whoosh_analysis.py", "index")], []),
+    ("document fields: content key, stamp (_fields)", [("whoosh_index.py", "_fields")], []),
+    ("other fields: id, keywords, dates (whoosh)", [("fields.py", "index")], []),
+    ("posting pool: collect, sort, spill runs", [("whoosh_rebuild.py", "add")], []),
+    ("per-document values: stored fields, columns, lengths",
+     [("writing.py", "add_document")],
+     [("whoosh_analysis.py", "index"), ("fields.py", "index"), ("whoosh_rebuild.py", "add")]),
+    ("writing postings: merge runs, blocks, term table", [("codec/base.py", "add_postings")], []),
+    ("reading the corpus file (bench, not the engine)", [("search_scale.py", "__iter__")], []),
+]
+FUZZY_EXPANSION = [("codec/base.py", "terms_within"), ("codec/base.py", "find_matches")]
+QUERY_PARTS = [
+    ("parse the query", [("whoosh_index.py", "_parse")], []),
+    ("expand fuzzy terms (term dictionary)", FUZZY_EXPANSION, []),
+    ("phrases: the words' positions", [("whoosh_phrase.py", "_get_spans")], []),
+    ("match, score, count, facets: the rest", [("whoosh_collect.py", "collect_all")],
+     FUZZY_EXPANSION + [("whoosh_phrase.py", "_get_spans")]),
+    ("snippets", [("whoosh_snippets.py", "snippet")], []),
+    ("hits: stored fields, copies", [("whoosh_index.py", "_hits")],
+     [("whoosh_snippets.py", "snippet"), ("search_scale.py", "text")]),
+    ("the store's text for snippets (bench)", [("search_scale.py", "text")], []),
+    ("did you mean", [("whoosh_index.py", "_with_suggestions")], []),
+]
+
+
+def profile_breakdown(path: str, total_function: tuple[str, str], parts) -> dict:
+    """{label: share of the total} for parts (see BUILD_PARTS), and "other"."""
+    import pstats
+
+    stats = pstats.Stats(path).stats  # {(file, line, function): (cc, nc, tt, ct, callers)}
+
+    def cumulative(file: str, function: str) -> float:
+        return sum(ct for (f, _, fn), (_, _, _, ct, _) in stats.items() if f.endswith(file) and fn == function)
+
+    total = cumulative(*total_function)
+    if not total:
+        return {}
+    shares = {}
+    for label, plus, minus in parts:
+        seconds = sum(cumulative(*f) for f in plus) - sum(cumulative(*f) for f in minus)
+        shares[label] = seconds / total
+    shares["other"] = 1 - sum(shares.values())
+    return {"profiled_s": total, "shares": shares}
 
 
 def _print_profile(path: Path, title: str, log, top: int = 25):
@@ -1191,6 +1290,8 @@ def main(argv=None):
             size["builds"][e] = b
             if profile:
                 _print_profile(Path(profile), f"build of ours at {n:,}", log)
+                size.setdefault("profile", {})["build"] = profile_breakdown(
+                    profile, ("search_scale.py", "build_ours"), BUILD_PARTS)
         size["builds"] = {e: size["builds"][e] for e in engines}
         runs = {"snippets": {}, "nosnippets": {}}
         for mode in ("snippets",) + (() if args.no_snippets_pass else ("nosnippets",)):
@@ -1205,6 +1306,9 @@ def main(argv=None):
                                         "profile": profile}, log)
                 if profile:
                     _print_profile(Path(profile), f"{len(queries)} queries on ours at {n:,} ({mode})", log)
+                    size.setdefault("profile", {})[f"query_{mode}"] = {
+                        kind: profile_breakdown(_kind_profile(profile, kind), ("search_scale.py", "run"),
+                                                QUERY_PARTS) for kind in MIX}
             runs[mode] = {e: runs[mode][e] for e in engines if e in runs[mode]}
             if runs[mode]:
                 size["latency"][mode] = summarize(queries, runs[mode])

@@ -9,11 +9,12 @@ needs every match anyway, so nothing is lost by ranking them all in the same
 pass.
 """
 
+from array import array
 from collections import Counter
 from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
-from whoosh import collectors, columns, sorting
+from whoosh import collectors, columns, matching, query, sorting
 
 
 @dataclass
@@ -34,6 +35,24 @@ def collect_all(searcher, q, restriction, limit: int, sort: str, facet_fields=()
     # the same matchers, and so the same scores, with terms or without.
     searcher.search_with_collector(q, collector, searcher.context(needs_current=True))
     return Collected(collector.results(), len(tally.seen), tally.tallies, tally.matched)
+
+
+def every_document(restriction):
+    """The query for every document within restriction (a query or None)."""
+    return query.Every() if restriction is None else _EveryWithin(restriction)
+
+
+class _EveryWithin(query.Every):
+    """Every document within a restriction, scored as whoosh's Every() scores
+    them (its boost, 1.0): read from the restriction's postings, rather than
+    every document of the index passed through a filter one by one."""
+
+    def __init__(self, restriction):
+        super().__init__()
+        self.restriction = restriction
+
+    def matcher(self, searcher, context=None):
+        return matching.ListMatcher(array("I", self.restriction.docs(searcher)), all_weights=self.boost)
 
 
 def _ranking(searcher, limit: int, sort: str):

@@ -199,9 +199,11 @@ class WhooshIndex:
                filters: SearchFilters | None = None, sort: str = "relevance",
                facets: bool = False, match: str = "all") -> IndexResults:
         searcher = self._searcher()
-        parsed = (_parse(query, searcher.schema, any_word=match == "any") if query is not None
-                  else whoosh_query.Every())
         restriction = _filter_query(filters, searcher.schema) if filters else None
+        if query is None:
+            parsed, restriction = whoosh_collect.every_document(restriction), None
+        else:
+            parsed = _parse(query, searcher.schema, any_word=match == "any")
         top, total, counts, matched = _search(searcher, parsed, restriction, limit, sort, facets,
                                               matched_terms=text_of is not None)
         found = IndexResults(query=str(parsed) if query is not None else "*",

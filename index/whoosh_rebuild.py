@@ -18,11 +18,13 @@ import multiprocessing
 import os
 import queue
 from collections.abc import Callable, Iterable, Iterator
-from itertools import islice
+from itertools import count, islice
 from pickle import HIGHEST_PROTOCOL, dump, load
 
 from whoosh import index as whoosh_index
 from whoosh.writing import PostingPool, SegmentWriter
+
+from beslut.errors import SearchIndexError
 
 # One file per part of a segment, not one compound file: a search read far more
 # of the compound file (index format 6, whoosh_index.INDEX_FORMAT).
@@ -50,18 +52,18 @@ def build(directory, documents: Iterable, fields_of: Callable[[object], dict], p
 
 def _build_here(directory, documents: Iterator, fields_of, progress) -> int:
     writer = BulkWriter(whoosh_index.open_dir(directory))
-    count = 0
+    written = 0
     try:
         for doc in documents:
             writer.add_document(**fields_of(doc))
-            count += 1
+            written += 1
             if progress:
                 progress(1)
     except BaseException:
         writer.cancel()
         raise
     writer.commit()
-    return count
+    return written
 
 
 def _build_in_workers(directory, documents: Iterator, fields_of, procs: int, progress) -> int:
@@ -72,16 +74,16 @@ def _build_in_workers(directory, documents: Iterator, fields_of, procs: int, pro
                for k, inbox in enumerate(inboxes)]
     # The parent holds the index's lock and writes the table of contents.
     writer = BulkWriter(whoosh_index.open_dir(directory))
-    count = 0
+    sent = 0
     try:
         for worker in workers:
             worker.start()
-        for k in range(1 << 62):
+        for k in count():
             batch = list(islice(documents, BATCH))
             if not batch:
                 break
             _put(inboxes[k % procs], batch, workers[k % procs])
-            count += len(batch)
+            sent += len(batch)
             if progress:
                 progress(len(batch))
         for inbox, worker in zip(inboxes, workers):
@@ -92,8 +94,9 @@ def _build_in_workers(directory, documents: Iterator, fields_of, procs: int, pro
                 k, segment = results.get(timeout=WORKER_POLL_S)
                 segments[k] = segment
             except queue.Empty:
-                if any(not w.is_alive() and w.exitcode for w in workers):
-                    raise RuntimeError("an index worker process failed") from None
+                for worker in workers:
+                    if not worker.is_alive() and worker.exitcode:
+                        raise _failed(worker) from None
         for worker in workers:
             worker.join()
     except BaseException:
@@ -105,7 +108,7 @@ def _build_in_workers(directory, documents: Iterator, fields_of, procs: int, pro
     writer._close_segment()  # its own segment is empty
     writer._commit_toc([segments[k] for k in range(procs) if segments[k].doc_count_all()])
     writer._finish()
-    return count
+    return sent
 
 
 def _worker(directory, k: int, fields_of, inbox, results) -> None:
@@ -123,7 +126,12 @@ def _put(inbox, item, worker) -> None:
             return
         except queue.Full:
             if not worker.is_alive():
-                raise RuntimeError("an index worker process failed") from None
+                raise _failed(worker) from None
+
+
+def _failed(worker) -> SearchIndexError:
+    return SearchIndexError(f"rebuilding the search index failed: a worker process ended with exit code "
+                            f"{worker.exitcode}; the old index is still in place")
 
 
 def _chain(first: list, rest: Iterator) -> Iterator:
@@ -203,4 +211,7 @@ class _LengthsInMemory:
 
 
 def default_procs() -> int:
-    return min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    """One worker per core, two at most: each writes a segment, and every
+    search, fuzzy terms most, pays for each segment."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return min(2, cores)

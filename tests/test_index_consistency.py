@@ -275,3 +275,23 @@ def test_a_rebuild_writes_what_whoosh_writes_in_one_process_or_in_workers(tmp_pa
     # Worker processes number the documents otherwise: the same hits with the same scores, but
     # which of two copies stands for both (and gives its tags to the facets) may differ.
     assert answers[1] == answers[2]
+
+
+def test_a_failed_rebuild_worker_leaves_the_old_index(tmp_path, monkeypatch):
+    import dataclasses
+
+    from beslut.errors import SearchIndexError
+    from index import whoosh_rebuild
+    from index.whoosh_index import WhooshIndex
+
+    monkeypatch.setattr(whoosh_rebuild, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(whoosh_rebuild, "BATCH", 7)
+    docs = stored_documents(60)
+    index = WhooshIndex(tmp_path / "index", rebuild_procs=2)
+    index.rebuild(iter(docs[:5]))
+    broken = docs[5:]
+    broken[30] = dataclasses.replace(broken[30], text=None)  # fails in a worker, making its fields
+    with pytest.raises(SearchIndexError, match="worker process"):
+        index.rebuild(iter(broken))
+    assert index.ids() == {doc.id for doc in docs[:5]}
+    assert not (tmp_path / "index.new").exists()

@@ -20,7 +20,9 @@ labels.json:
   final4    tests/tagging_final4/ (40 documents), written the same way again:
             measured once (stop 10), then the seventh development set
   final5    tests/tagging_final5/ (40 documents), written the same way again:
-            measured once (stop 10); the development set of the next stop
+            measured once (stop 10), then the eighth development set
+  final6    tests/tagging_final6/ (40 documents), written the same way again, for
+            the next measurement
 
 Each fixture is tagged twice, both times through the real ingest pipeline
 (``ingest.pipeline.ingest_file``: clean, repair, tag):
@@ -78,7 +80,8 @@ from tests import scanned  # noqa: E402
 SETS = {"fixtures": REPO / "tests" / "tagging_fixtures", "heldout": REPO / "tests" / "tagging_heldout",
         "blind": REPO / "tests" / "tagging_blind", "final": REPO / "tests" / "tagging_final",
         "final2": REPO / "tests" / "tagging_final2", "final3": REPO / "tests" / "tagging_final3",
-        "final4": REPO / "tests" / "tagging_final4", "final5": REPO / "tests" / "tagging_final5"}
+        "final4": REPO / "tests" / "tagging_final4", "final5": REPO / "tests" / "tagging_final5",
+        "final6": REPO / "tests" / "tagging_final6"}
 SEEDS_DIR = REPO.parent / "shared" / "seeds"
 OUT_DIR = REPO / "bench" / "out" / "tagging-v1"
 OCR_DIR = OUT_DIR / "ocr"
@@ -327,7 +330,7 @@ def main() -> None:
     parser.add_argument("--clean", action="store_true", help="clean texts only, no OCR")
     parser.add_argument("--jobs", type=int, default=JOBS)
     parser.add_argument("--set", choices=sorted(SETS), default="fixtures", dest="labelled_set",
-                        help="fixtures, heldout, blind and final to final4 (developed on), or final5 (the "
+                        help="fixtures, heldout, blind and final to final5 (developed on), or final6 (the "
                              "measurement, never tuned on)")
     args = parser.parse_args()
     result = evaluate(labelled_set=args.labelled_set, clean_only=args.clean, jobs=args.jobs)

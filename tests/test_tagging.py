@@ -36,7 +36,8 @@ FINAL = Path(__file__).parent / "tagging_final"  # measured once at stop 10, now
 FINAL2 = Path(__file__).parent / "tagging_final2"  # measured once at stop 10 too, now a fifth
 FINAL3 = Path(__file__).parent / "tagging_final3"  # and a sixth
 FINAL4 = Path(__file__).parent / "tagging_final4"  # and a seventh
-# tests/tagging_final5 was measured once at stop 10 (bench/tagging_eval.py --set final5); no test reads it yet.
+FINAL5 = Path(__file__).parent / "tagging_final5"  # and an eighth
+# tests/tagging_final6 is the next measurement (bench/tagging_eval.py --set final6): no test reads it.
 TARGETS = {"type": 0.95, "date": 0.95, "dnr": 0.95, "board": 0.95, "municipality": 0.95}
 
 
@@ -506,8 +507,10 @@ def _accuracy(folder: Path) -> dict[str, float]:
 
 
 @pytest.mark.parametrize("folder, at_least", [(FIXTURES, 40), (HELDOUT, 30), (BLIND, 36), (FINAL, 40),
-                                                 (FINAL2, 40), (FINAL3, 40), (FINAL4, 40)],
-                         ids=["fixtures", "heldout", "blind", "final", "final2", "final3", "final4"])
+                                                 (FINAL2, 40), (FINAL3, 40), (FINAL4, 40),
+                                                 (FINAL5, 40)],
+                         ids=["fixtures", "heldout", "blind", "final", "final2", "final3", "final4",
+                              "final5"])
 def test_labelled_set_accuracy_meets_the_targets(folder, at_least):
     labels = json.loads((folder / "labels.json").read_text(encoding="utf-8"))
     assert len(labels) >= at_least
@@ -704,3 +707,18 @@ def test_boards_named_for_what_they_run_and_numbers_with_hyphenated_prefixes():
     assert find_dnr(motion, "motion").value == "RS-LED21-2211"
     merged = "RONNEBY KOMMUN\nKommunfullmäktige Diarienummer\n2022/312\n\nInterpellation om badplatser\n"
     assert find_dnr(merged, "motion").value == "2022/312"
+
+
+def test_a_report_is_the_boards_it_is_sent_to_and_tables_of_times_and_validity():
+    report = ("Revisorerna i\nRegion Västernorrland\n\nGranskningsrapport\nGranskning av inhyrd personal\n\n"
+              "Datum: 2023-10-24\n\nTill: Regionstyrelsen\n\n1. Sammanfattning\nVi har granskat.\n")
+    assert find_board(report, "utredning").name == "Regionstyrelsen"
+    lista = ("Hässleholms\nkommun\n\nFÖREDRAGNINGSLISTA\nTekniska nämnden\n\nDatum Tid Plats\n"
+             "2022-03-22 13:30 Sammanträdesrum Stora Hörsalen, Stadshuset\n\nLedamöterna kallas.\n")
+    assert document_date(lista, "kallelse").iso == "2022-03-22"
+    policy = ("EKERÖ\nKOMMUN\n\nRiktlinjer för representation\n\nDokumentansvarig Diarienummer Giltig till\n"
+              "Kanslichef KS22/14 2025-12-31\n\nInnehåll\n")
+    assert find_dnr(policy, "policy").value == "KS22/14"
+    wrapped = ("SVEDALA KOMMUN\nBarn- och utbildningsförvaltningen\n\nYttrande över ansökan\n\n"
+               "Skolinspektionen har remitterat ansökan. Barn- och\nutbildningsnämnden lämnar följande yttrande.\n")
+    assert find_board(wrapped, "yttrande").name == "Barn- och utbildningsnämnden"

@@ -40,10 +40,14 @@ DECISION_HEADING = re.compile(r"^\s*(?P<board>.+?)s? beslut\s*$", re.IGNORECASE)
 PROPOSAL_HEADINGS = ("Förslag till beslut", "Förvaltningens förslag till beslut",
                      "Ordförandens förslag", "Förslag till nämnden")
 FULLMAKTIGE = ("Kommunfullmäktige", "Regionfullmäktige")
+AUTHORS = ("Revisorerna",)  # who may write a report, but not the board it is for
 # Regions name boards by their field, and no list has them all: "Nämnd för folkhälsa och
 # sjukvård", "Nämnden för funktionsstöd", "Utskottet för regional utveckling".
 NAMED_FOR = re.compile(r"(?:Gemensamma nämnden|Nämnd|Nämnden|Utskottet|Beredningen|Styrelsen|"
                        r"[A-ZÅÄÖ][a-zåäö]+beredningen) för [a-zåäö-]+(?:,? (?:och )?[a-zåäö-]+){0,4}$"
+                       # a gemensam nämnd of named places: "Gemensamma överförmyndarnämnden för Mora,
+                       # Orsa och Älvdalen"
+                       r"|Gemensamma [a-zåäö]*nämnden för [A-ZÅÄÖ][\w-]+(?:,? (?:och )?[A-ZÅÄÖ][\w-]+){0,5}$"
                        # a board named for what it runs: "Nämnden Hallands sjukhus"
                        r"|Nämnden [A-ZÅÄÖ][a-zåäö]+(?: [a-zåäö]+){0,2}$"
                        # and boards named by their fields: "Miljö- och hälsoskyddsnämnden",
@@ -160,7 +164,9 @@ def find_board(text: str, doc_type: str) -> FoundBoard | None:
     if doc_type == "yttrande":
         rules = rules + [deciding_board, signing_board]
     if doc_type == "utredning":
-        rules = rules + [commissioning_board]
+        # A report is the board's it is sent to ("Till: Regionstyrelsen"), also when its
+        # letterhead is its authors' (the revisorer, a consultant).
+        rules = [addressed_board] + rules + [commissioning_board]
     if doc_type == "kallelse":
         rules = rules + [meeting_board]
     for rule in rules:
@@ -175,6 +181,8 @@ def header_board(text: str) -> FoundBoard | None:
     header = layout.header_lines(text)
     for line in header:
         for cell in layout.cells(line) or [line]:
+            if cell[:1].islower():  # a sentence that runs on, not a header's cell
+                continue
             named = named_for(cell) or named_for(board_named_in(cell))
             if named:
                 return FoundBoard(named, line)
@@ -201,6 +209,21 @@ def named_for(cell: str) -> str | None:
         cell = cell.capitalize()
     named = NAMED_FOR.match(cell)
     return named.group() if named else None
+
+
+ADDRESSED_LABELS = ("Till", "Mottagare")
+
+
+def addressed_board(text: str) -> FoundBoard | None:
+    """The board a report's header addresses: "Till: Regionstyrelsen", "Mottagare Kommunstyrelsen"."""
+    for _, value, line in layout.labelled_values(layout.top_lines(text, 25), ADDRESSED_LABELS):
+        mention = board_at_start(value)
+        named = named_for(value)
+        if mention and mention.board not in AUTHORS:
+            return FoundBoard(mention.board, line)
+        if named:
+            return FoundBoard(named, line)
+    return None
 
 
 def board_named_in(cell: str) -> str:
@@ -243,7 +266,7 @@ def meeting_board(text: str) -> FoundBoard | None:
     flat = " ".join(layout.top_lines(text, 20))
     for mention in find_boards(flat):
         if not mention.genitive and MEETS.match(flat, mention.end):
-            return FoundBoard(mention.board, _line_around(flat, mention.start)[:120])
+            return FoundBoard(mention.board, flat[mention.start:mention.start + 120])
     return None
 
 
@@ -253,7 +276,7 @@ def commissioning_board(text: str) -> FoundBoard | None:
     for mention in find_boards(flat):
         if ((not mention.genitive and COMMISSIONING_VERB.match(flat, mention.end))
                 or COMMISSIONED_BY.search(flat, 0, mention.start)):
-            return FoundBoard(mention.board, _line_around(flat, mention.start)[:120])
+            return FoundBoard(mention.board, flat[mention.start:mention.start + 120])
     return None
 
 
@@ -312,7 +335,7 @@ def deciding_board(text: str) -> FoundBoard | None:
             return FoundBoard(mentions[0].board, match.group().strip())
     for mention in find_boards(flat):
         if not mention.genitive and GIVES_YTTRANDE.match(flat, mention.end):
-            return FoundBoard(mention.board, _line_around(flat, mention.start)[:120])
+            return FoundBoard(mention.board, flat[mention.start:mention.start + 120])
     return None
 
 

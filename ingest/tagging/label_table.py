@@ -22,8 +22,10 @@ TABLE_LABELS = (
     "Vår beteckning", "Er beteckning", "Vårt diarienummer", "Ert diarienummer", "Vår referens",
     "Er referens", "Handläggare", "Kontaktperson", "Sida", "Dokumenttyp", "Antagen av",
     "Beslutad av", "Fastställd av", "Beslutsinstans", "Dokumentansvarig", "Giltighetstid",
+    "Giltig till", "Giltig från", "Gäller från", "Gäller till", "Version", "Tid", "Plats", "Dag",
     "Telefon", "E-post",
 )
+TIME = re.compile(r"(?:kl\.?\s*)?\d{1,2}[:.]\d\d(?:\s*[-–]\s*\d{1,2}[:.]\d\d)?")
 DNR_WORDS = ("dnr", "diarienummer", "diarienr", "beteckning", "arendenummer", "arendenr")
 PAGE = re.compile(r"\d+\s*\(\s*\d+\s*\)|\d+\s*(?:av|/)\s*\d+|\d+")
 PARAGRAPH_AFTER = re.compile(r",?\s*§\s*\d+")
@@ -64,6 +66,8 @@ def _value_pattern(label: str) -> re.Pattern | None:
         return DNR_VALUE
     if folded == "sida":
         return PAGE
+    if folded == "tid":
+        return TIME
     return None
 
 

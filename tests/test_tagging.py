@@ -722,3 +722,11 @@ def test_a_report_is_the_boards_it_is_sent_to_and_tables_of_times_and_validity()
     wrapped = ("SVEDALA KOMMUN\nBarn- och utbildningsförvaltningen\n\nYttrande över ansökan\n\n"
                "Skolinspektionen har remitterat ansökan. Barn- och\nutbildningsnämnden lämnar följande yttrande.\n")
     assert find_board(wrapped, "yttrande").name == "Barn- och utbildningsnämnden"
+
+
+def test_a_label_over_a_row_with_fewer_columns_takes_the_value_under_it_and_a_date_is_no_dnr():
+    text = ("MISSIV                                   Datum          Diarienummer\n"
+            "                                         2022-05-17     RJL 2022/1187\n\n"
+            "Nämnd för folkhälsa och sjukvård\n\nRegelbok för vårdval\n\nBakgrund\nText.\n")
+    assert find_dnr(text, "tjansteutlatande").value == "RJL 2022/1187"
+    assert document_date(text, "tjansteutlatande").iso == "2022-05-17"

@@ -62,7 +62,7 @@ def labelled_dnr(text: str) -> FoundDnr | None:
             return FoundDnr(value, line)
     for _, value, line in layout.labelled_values(top, DNR_LABELS):
         match = DNR_VALUE.fullmatch(value)
-        if match:
+        if match and not DATE_LIKE.match(value):
             return FoundDnr(match.group(), line)
     return None
 

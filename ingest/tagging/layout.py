@@ -290,7 +290,7 @@ def labelled_values(lines_: list[str], labels: tuple[str, ...]):
                 if table_row is not None:
                     value = table_row[j]
                 else:
-                    value = _value_beside(parts, j) or _value_below(lines_, i)
+                    value = _value_beside(parts, j) or _value_below(lines_, i, j, len(parts))
                 if value is None:
                     continue
             yield i, value, line
@@ -313,11 +313,20 @@ def _value_beside(parts: list[str], j: int) -> str | None:
     return parts[j + 1] if j + 1 < len(parts) else None
 
 
-def _value_below(lines_: list[str], i: int) -> str | None:
+def _value_below(lines_: list[str], i: int, column: int = 0, columns: int = 1) -> str | None:
+    """The value under a label alone at the end of its line. When the line below has
+    fewer columns, they stand under the label line's last ones ("MISSIV  Datum  Diarienummer"
+    over "2022-05-17  RJL 2022/1187")."""
     following = next((x for x in lines_[i + 1:i + 3] if x), None)
     if following is None:
         return None
-    return cells(following)[0] if cells(following) else following
+    below = cells(following)
+    if not below:
+        return following
+    shift = columns - len(below)
+    if 0 < shift <= column:
+        return below[column - shift]
+    return below[column] if len(below) == columns else below[0]
 
 
 STREET_LINE = re.compile(

@@ -21,8 +21,8 @@ labels.json:
             measured once (stop 10), then the seventh development set
   final5    tests/tagging_final5/ (40 documents), written the same way again:
             measured once (stop 10), then the eighth development set
-  final6    tests/tagging_final6/ (40 documents), written the same way again, for
-            the next measurement
+  final6    tests/tagging_final6/ (40 documents), written the same way again:
+            measured once (stop 10); the development set of the next stop
 
 Each fixture is tagged twice, both times through the real ingest pipeline
 (``ingest.pipeline.ingest_file``: clean, repair, tag):

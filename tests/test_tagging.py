@@ -37,7 +37,7 @@ FINAL2 = Path(__file__).parent / "tagging_final2"  # measured once at stop 10 to
 FINAL3 = Path(__file__).parent / "tagging_final3"  # and a sixth
 FINAL4 = Path(__file__).parent / "tagging_final4"  # and a seventh
 FINAL5 = Path(__file__).parent / "tagging_final5"  # and an eighth
-# tests/tagging_final6 is the next measurement (bench/tagging_eval.py --set final6): no test reads it.
+# tests/tagging_final6 was measured once at stop 10 (bench/tagging_eval.py --set final6); no test reads it yet.
 TARGETS = {"type": 0.95, "date": 0.95, "dnr": 0.95, "board": 0.95, "municipality": 0.95}
 
 

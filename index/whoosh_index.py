@@ -108,9 +108,14 @@ def _day(value: str | None) -> date | None:
 
 
 class WhooshIndex:
-    def __init__(self, directory: Path, rebuild_procs: int | None = None):
+    def __init__(self, directory: Path, rebuild_procs: int | None = None,
+                 rebuild_parallel_from: int = whoosh_rebuild.PARALLEL_FROM,
+                 rebuild_batch: int = whoosh_rebuild.BATCH):
         self.directory = Path(directory)
         self.rebuild_procs = rebuild_procs or whoosh_rebuild.default_procs()
+        # From how many documents a rebuild uses worker processes, and how many each is sent at a time.
+        self.rebuild_parallel_from = rebuild_parallel_from
+        self.rebuild_batch = rebuild_batch
         self._ix = None
         self._kept = None  # the searcher kept between calls (_searcher)
         self._kept_folder = None
@@ -181,7 +186,9 @@ class WhooshIndex:
         fresh.mkdir(parents=True)
         _create(fresh).close()
         try:
-            count = whoosh_rebuild.build(fresh, docs, _fields, self.rebuild_procs, progress)
+            count = whoosh_rebuild.build(fresh, docs, _fields, self.rebuild_procs, progress,
+                                         parallel_from=self.rebuild_parallel_from,
+                                         batch=self.rebuild_batch)
         except BaseException:
             shutil.rmtree(fresh, ignore_errors=True)
             raise

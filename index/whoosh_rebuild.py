@@ -39,15 +39,16 @@ WORKER_POLL_S = 1.0
 
 
 def build(directory, documents: Iterable, fields_of: Callable[[object], dict], procs: int,
-          progress: Callable[[int], None] | None = None) -> int:
+          progress: Callable[[int], None] | None = None, *, parallel_from: int = PARALLEL_FROM,
+          batch: int = BATCH) -> int:
     """Write these documents, as whoosh fields by fields_of, into the empty
     index in directory: in one segment, or one per worker process if procs > 1
-    and there are enough documents. Returns how many."""
+    and there are parallel_from documents or more, sent batch at a time. Returns how many."""
     documents = iter(documents)
-    first = list(islice(documents, PARALLEL_FROM))
-    if procs < 2 or len(first) < PARALLEL_FROM:
+    first = list(islice(documents, parallel_from))
+    if procs < 2 or len(first) < parallel_from:
         return _build_here(directory, _chain(first, documents), fields_of, progress)
-    return _build_in_workers(directory, _chain(first, documents), fields_of, procs, progress)
+    return _build_in_workers(directory, _chain(first, documents), fields_of, procs, progress, batch)
 
 
 def _build_here(directory, documents: Iterator, fields_of, progress) -> int:
@@ -66,7 +67,8 @@ def _build_here(directory, documents: Iterator, fields_of, progress) -> int:
     return written
 
 
-def _build_in_workers(directory, documents: Iterator, fields_of, procs: int, progress) -> int:
+def _build_in_workers(directory, documents: Iterator, fields_of, procs: int, progress,
+                      batch_size: int) -> int:
     context = multiprocessing.get_context("fork")  # the workers share the parent's imports
     results = context.Queue()
     inboxes = [context.Queue(maxsize=4) for _ in range(procs)]
@@ -79,7 +81,7 @@ def _build_in_workers(directory, documents: Iterator, fields_of, procs: int, pro
         for worker in workers:
             worker.start()
         for k in count():
-            batch = list(islice(documents, BATCH))
+            batch = list(islice(documents, batch_size))
             if not batch:
                 break
             _put(inboxes[k % procs], batch, workers[k % procs])

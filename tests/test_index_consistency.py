@@ -246,8 +246,7 @@ def _steps(matcher):
         matcher.next()
 
 
-def test_a_rebuild_writes_what_whoosh_writes_in_one_process_or_in_workers(tmp_path, monkeypatch):
-    from index import whoosh_rebuild
+def test_a_rebuild_writes_what_whoosh_writes_in_one_process_or_in_workers(tmp_path):
     from index.whoosh_index import WhooshIndex, _create, _fields
 
     docs = stored_documents(120)
@@ -260,11 +259,11 @@ def test_a_rebuild_writes_what_whoosh_writes_in_one_process_or_in_workers(tmp_pa
     expected = index_contents(plain)
     assert len(expected["stored"]) == len(docs) and len(expected["postings"]) > 100
 
-    monkeypatch.setattr(whoosh_rebuild, "PARALLEL_FROM", 10)
-    monkeypatch.setattr(whoosh_rebuild, "BATCH", 7)
     answers = {}
     for procs in (1, 2):
-        index = WhooshIndex(tmp_path / f"procs{procs}" / "index", rebuild_procs=procs)
+        # Workers from 10 documents, 7 at a time: several turns each, with a short last batch.
+        index = WhooshIndex(tmp_path / f"procs{procs}" / "index", rebuild_procs=procs,
+                            rebuild_parallel_from=10, rebuild_batch=7)
         assert index.rebuild(iter(docs)) == len(docs)
         assert index_contents(index.directory) == expected, procs
         answers[procs] = [
@@ -277,17 +276,14 @@ def test_a_rebuild_writes_what_whoosh_writes_in_one_process_or_in_workers(tmp_pa
     assert answers[1] == answers[2]
 
 
-def test_a_failed_rebuild_worker_leaves_the_old_index(tmp_path, monkeypatch):
+def test_a_failed_rebuild_worker_leaves_the_old_index(tmp_path):
     import dataclasses
 
     from beslut.errors import SearchIndexError
-    from index import whoosh_rebuild
     from index.whoosh_index import WhooshIndex
 
-    monkeypatch.setattr(whoosh_rebuild, "PARALLEL_FROM", 10)
-    monkeypatch.setattr(whoosh_rebuild, "BATCH", 7)
     docs = stored_documents(60)
-    index = WhooshIndex(tmp_path / "index", rebuild_procs=2)
+    index = WhooshIndex(tmp_path / "index", rebuild_procs=2, rebuild_parallel_from=10, rebuild_batch=7)
     index.rebuild(iter(docs[:5]))
     broken = docs[5:]
     broken[30] = dataclasses.replace(broken[30], text=None)  # fails in a worker, making its fields

@@ -506,6 +506,13 @@ def _accuracy(folder: Path) -> dict[str, float]:
     return {field: right[field] / len(labels) for field in TARGETS}
 
 
+@pytest.mark.parametrize("name", ["blind", "final", "final2", "final3", "final4", "final5", "final6"])
+def test_each_set_written_blind_is_labelled_consistently_with_its_texts(name):
+    from .labelled_sets import problems
+
+    assert problems(Path(__file__).parent / f"tagging_{name}") == []
+
+
 @pytest.mark.parametrize("folder, at_least", [(FIXTURES, 40), (HELDOUT, 30), (BLIND, 36), (FINAL, 40),
                                                  (FINAL2, 40), (FINAL3, 40), (FINAL4, 40),
                                                  (FINAL5, 40)],

@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
-"""Sanity checks for the final blind tagging test set (tests/tagging_final6).
+"""Sanity checks for a labelled tagging set written blind (tests/tagging_blind,
+tests/tagging_final ... tests/tagging_final6): each a folder of documents named
+"<letter>_<NN>_<type>.txt" and their labels.json.
 
-Checks that labels*.json load, has exactly the fixture keys, covers every
-h_*.txt file, and that each label's date (in some written form), dnr,
-paragraph, title, handläggare and party names/org.nrs occur in the text.
-Also checks UTF-8 validity, word counts, per-type minimums, municipality
-reuse, weekday names in "<veckodag>en den D månad ÅÅÅÅ" forms and the
-Luhn check digit of org.nrs.  Run:  python3 tests/tagging_final6/check_labels.py
+Checks that labels.json loads, has exactly the fixture keys, covers every
+document, and that each label's date (in some written form), dnr, paragraph,
+title, handläggare and party names/org.nrs occur in the text. Also checks UTF-8
+validity, word counts, per-type minimums, municipality reuse, weekday names in
+"<veckodag>en den D månad ÅÅÅÅ" forms and the Luhn check digit of org.nrs.
+tests/test_tagging.py runs it on every such set; by hand:
+
+    python3 tests/labelled_sets.py tests/tagging_final6 [FOLDER ...]
 """
 import collections
 import datetime as dt
@@ -15,7 +19,7 @@ import pathlib
 import re
 import sys
 
-HERE = pathlib.Path(__file__).resolve().parent
+DOCUMENT_NAME = re.compile(r"[a-z]_(\d\d)_(\w+)\.txt")
 KEYS = {"file", "type", "municipality", "board", "date", "dnr", "paragraph",
         "title", "handlaggare", "parties"}
 TYPES = {"tjansteutlatande", "protokoll", "kallelse", "avtal", "utredning",
@@ -34,13 +38,6 @@ def dates_in(text):
     for d, mon, y in TEXT_DATE_RX.findall(text):
         found.add((int(y) if y else None, MONTHS.index(mon.lower()) + 1, int(d)))
     return found
-
-errors = []
-
-
-def err(msg):
-    errors.append(msg)
-
 
 def norm(s):
     return re.sub(r"\s+", " ", s).strip()
@@ -68,14 +65,15 @@ def luhn_ok(orgnr):
     return total % 10 == 0
 
 
-def main():
+def problems(folder: pathlib.Path) -> list[str]:
+    """What is wrong with the set in folder; empty if nothing."""
+    errors = []
+    err = errors.append
     try:
-        labels = [label for path in [HERE / "labels.json"]
-                  for label in json.loads(path.read_text(encoding="utf-8"))]
+        labels = json.loads((folder / "labels.json").read_text(encoding="utf-8"))
     except Exception as e:  # noqa: BLE001
-        print(f"labels do not load: {e}")
-        return 1
-    files = sorted(p.name for p in HERE.glob("h_*.txt"))
+        return [f"labels do not load: {e}"]
+    files = sorted(p.name for p in folder.glob("*.txt") if DOCUMENT_NAME.fullmatch(p.name))
     labelled = [x.get("file") for x in labels]
     if sorted(labelled) != files:
         err(f"file set mismatch: unlabelled={set(files)-set(labelled)} "
@@ -92,13 +90,13 @@ def main():
             continue
         if lab["type"] not in TYPES:
             err(f"{f}: unknown type {lab['type']!r}")
-        m = re.fullmatch(r"h_(\d\d)_(\w+)\.txt", f)
+        m = DOCUMENT_NAME.fullmatch(f)
         if not m or m.group(2) != lab["type"].replace("ä", "a"):
             err(f"{f}: file name does not match type {lab['type']}")
         types[lab["type"]] += 1
         munis[lab["municipality"]] += 1
 
-        raw = (HERE / f).read_bytes()
+        raw = (folder / f).read_bytes()
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as e:
@@ -160,16 +158,19 @@ def main():
         if n > 2:
             err(f"municipality {mname}: {n} documents (max 2)")
 
-    print(f"{len(labels)} labels, {len(files)} files")
-    print("per type:", dict(sorted(types.items())))
-    if errors:
-        print(f"\n{len(errors)} problem(s):")
-        for e in errors:
-            print("  -", e)
-        return 1
-    print("all checks passed")
-    return 0
+    return errors
+
+
+def main(folders: list[str]) -> int:
+    failed = 0
+    for folder in map(pathlib.Path, folders):
+        found = problems(folder)
+        print(f"{folder}: " + (f"{len(found)} problem(s)" if found else "all checks passed"))
+        for problem in found:
+            print("  -", problem)
+        failed += bool(found)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

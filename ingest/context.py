@@ -26,6 +26,7 @@ are made by ``bench/repair_data.py --learn`` from bench/context_texts/ and the
 training split of the paired data; ``learn`` here does the counting.
 """
 
+import copy
 import gzip
 import json
 import math
@@ -35,7 +36,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-from .lexicon import KNOWN_WORD_ZIPF, Lexicon
+from .lexicon import KNOWN_WORD_ZIPF, Lexicon, default_lexicon
 
 DATA_PATH = Path(__file__).with_name("data") / "context.json.gz"
 BOUNDARY = "<s>"
@@ -101,6 +102,14 @@ class ContextModel:
         self._as_left: dict[str, tuple] = {}
         self._as_right: dict[str, tuple] = {}
         self._count_classes()
+
+    def with_lexicon(self, lexicon: Lexicon) -> "ContextModel":
+        """The same counts read with another lexicon (one with an archive's words):
+        the tables are shared, the per-word answers, which ask the lexicon, are not."""
+        model = copy.copy(self)
+        model.lexicon = lexicon
+        model._log_unigram, model._as_left, model._as_right = {}, {}, {}
+        return model
 
     def _count_classes(self) -> None:
         """Pair counts with one side replaced by its ending, from the word pairs."""
@@ -229,7 +238,12 @@ class ContextModel:
 
 @lru_cache(maxsize=4)
 def context_model(lexicon: Lexicon) -> ContextModel | None:
-    """The committed model for this lexicon, or None when there is no data file."""
+    """The committed model for this lexicon, or None when there is no data file.
+    Loaded once, with the default lexicon; another lexicon shares its tables."""
     if not DATA_PATH.exists():
         return None
+    default = default_lexicon()
+    if lexicon is not default:
+        base = context_model(default)
+        return base.with_lexicon(lexicon) if base else None
     return ContextModel.load(lexicon)

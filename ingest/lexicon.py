@@ -46,6 +46,19 @@ def _gazetteer_words() -> frozenset[str]:
     return gazetteer_words()
 
 
+@lru_cache(maxsize=1)
+def _by_skeleton() -> dict[str, tuple[str, ...]]:
+    """wordfreq's words with å, ä or ö by their skeleton ("får" under "far"): one table
+    for every Lexicon, whatever words a caller adds."""
+    by_skeleton: dict[str, tuple[str, ...]] = {}
+    for known in _frequencies():
+        if "å" in known or "ä" in known or "ö" in known:
+            # str.replace, three times over, is quicker than str.translate on non-ASCII text
+            skeleton = known.replace("å", "a").replace("ä", "a").replace("ö", "o")
+            by_skeleton[skeleton] = by_skeleton.get(skeleton, ()) + (known,)
+    return by_skeleton
+
+
 def is_swedish_word(word: str) -> bool:
     return word.lower() in swedish_words()
 
@@ -57,7 +70,6 @@ class Lexicon:
         self.extra = frozenset(w.lower() for w in extra_words)
         self.spell = _hunspell().spell
         self._known: dict[str, bool] = {}
-        self._by_skeleton: dict[str, tuple[str, ...]] | None = None
         self._lists_line_break: bool | None = None
 
     @cached_property
@@ -142,15 +154,7 @@ class Lexicon:
     def with_diacritics(self, word: str) -> tuple[str, ...]:
         """The listed words that are this lower-case word with å, ä or ö put
         back: "far" -> ("får", "fär", ...)."""
-        if self._by_skeleton is None:
-            by_skeleton: dict[str, tuple[str, ...]] = {}
-            for known in self.frequencies:
-                if "å" in known or "ä" in known or "ö" in known:
-                    # str.replace, three times over, is quicker than str.translate on non-ASCII text
-                    skeleton = known.replace("å", "a").replace("ä", "a").replace("ö", "o")
-                    by_skeleton[skeleton] = by_skeleton.get(skeleton, ()) + (known,)
-            self._by_skeleton = by_skeleton
-        return self._by_skeleton.get(word, ())
+        return _by_skeleton().get(word, ())
 
     def lower_case_word(self, word: str) -> bool:
         """Is the word written in lower case, unlike a name ("över", not "örebro")?"""

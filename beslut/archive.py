@@ -671,7 +671,7 @@ def rerun(corpus: Corpus, index: SearchIndex, *, stage: str = "repair", ocr=None
     unsynced = 0
     from .archive_lexicon import archive_lexicon
 
-    lexicon = archive_lexicon(corpus) if stage != "tag" else None
+    lexicon = archive_lexicon(tuple(corpus.lent_words())) if stage != "tag" else None
     with progress(f"Re-running ({stage})", len(chosen)) as bar:
         try:
             for doc_id in chosen:

@@ -28,7 +28,7 @@ from index import SearchIndex
 from ingest.ocr_runner import OcrRunner
 from ingest.source import stat_source
 
-from .archive_lexicon import archive_lexicon, lent_words
+from .archive_lexicon import archive_lexicon
 from .indexing import sync_index
 from .prepare import Prepared, failed, internal_error, prepare
 
@@ -106,7 +106,7 @@ class IngestJob:
         leaves store and index consistent: what was stored is indexed, the rest
         is done by the next run."""
         self._on_item, self._before_item, self._on_page = on_item, before_item, on_page
-        self._lent_words = lent_words(self.corpus)
+        self._lent_words = tuple(self.corpus.lent_words())
         self._lexicon = None  # made when a file is read here
         sync_index(self.corpus, self.index)  # finish what a crashed run left
         self.index.doc_count()  # makes the index now if there is none, before searches look for it
@@ -174,7 +174,7 @@ class IngestJob:
 
     def _archive_lexicon(self):
         if self._lexicon is None:
-            self._lexicon = archive_lexicon(self.corpus, self._lent_words)
+            self._lexicon = archive_lexicon(self._lent_words)
         return self._lexicon
 
     # ---- reading in document workers -------------------------------------------------

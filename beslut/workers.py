@@ -69,9 +69,9 @@ def _init_worker(config: WorkerConfig, semaphore, events) -> None:
     if config.ocr is not None:
         _runner = OcrRunner(config.ocr, on_page=_page_done, slots=_slots)
     if config.lent_words:
-        from ingest.lexicon import Lexicon
+        from .archive_lexicon import archive_lexicon
 
-        _lexicon = Lexicon(config.lent_words)
+        _lexicon = archive_lexicon(config.lent_words)
 
 
 def warm_up() -> None:

@@ -31,6 +31,7 @@ from datetime import date
 
 from . import layout
 from .adoption import find_adoption
+from .paragraph import CITED_PARAGRAPH
 
 MONTHS = {
     "januari": 1, "jan": 1, "februari": 2, "feb": 2, "mars": 3, "mar": 3, "april": 4, "apr": 4,
@@ -70,7 +71,6 @@ FOOT_LINES = 12  # a date alone counts as the signing date this near the end
 SIGNING_LABEL = re.compile(r"^(?:Ort och datum|Ort, datum|Datum och ort|Datum)\s*:\s*", re.IGNORECASE)
 # Dates of other parties' letters in the header: "Er skrivelse 2021-04-01".
 THEIR_REFERENCE = re.compile(r"\b(?:er|ert|era|brev|skrivelse|referens|ref)\b", re.IGNORECASE)
-CITED_PARAGRAPH = re.compile(r",\s*(?:[A-ZÅÄÖ]{1,5}\s+)?§\s*\d")  # ", § 41": an earlier meeting
 
 
 @dataclass(frozen=True)
@@ -184,7 +184,7 @@ def meeting_phrase_date(text: str) -> OwnDate | None:
     joined = " ".join(layout.top_lines(text)[:15])
     for match in MEETING_PHRASE.finditer(joined):
         following = DATE.match(joined, match.end())
-        if following and _iso(following) and not CITED_PARAGRAPH.match(joined, following.end()):
+        if following and _iso(following) and not _cites_paragraph(joined, following.end()):
             return OwnDate(_iso(following), joined[match.start():following.end()], "meeting")
     return meeting_sentence_date(joined)
 
@@ -196,9 +196,16 @@ def meeting_sentence_date(joined: str) -> OwnDate | None:
         for found in DATE.finditer(sentence.group()):
             before = sentence.group()[:found.start()].split()[-2:]
             if (_iso(found) and not NOT_OWN_DATE.search(" ".join(before))
-                    and not CITED_PARAGRAPH.match(sentence.group(), found.end())):
+                    and not _cites_paragraph(sentence.group(), found.end())):
                 return OwnDate(_iso(found), sentence.group().strip(), "meeting")
     return None
+
+
+def _cites_paragraph(text: str, end: int) -> bool:
+    """Does a paragraph follow the date, after a comma: "den 23 april 2020, § 41" (an
+    earlier meeting's decision; "... 2021" over "§ 12" on the next line is the utdrag's own)?"""
+    cited = CITED_PARAGRAPH.match(text, end)
+    return bool(cited) and cited.group().startswith(",")
 
 
 def _heads_a_column(line: str, folded_label: str) -> bool:

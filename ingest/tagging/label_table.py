@@ -16,14 +16,11 @@ from functools import lru_cache
 
 from . import layout
 
-TABLE_LABELS = (
-    "Datum", "Beslutsdatum", "Sammanträdesdatum", "Utskicksdatum", "Datum och paragraf",
-    "Dnr", "Diarienummer", "Diarienr", "Ärendenummer", "Ärendenr", "Vårt dnr", "Ert dnr",
-    "Vår beteckning", "Er beteckning", "Vårt diarienummer", "Ert diarienummer", "Vår referens",
-    "Er referens", "Handläggare", "Kontaktperson", "Sida", "Dokumenttyp", "Antagen av",
+# The header's labels, and those that stand only in tables (a policy's cover, a kallelse's).
+TABLE_LABELS = layout.HEADER_LABELS + (
+    "Datum och paragraf", "Vår beteckning", "Vårt diarienummer", "Dokumenttyp", "Antagen av",
     "Beslutad av", "Fastställd av", "Beslutsinstans", "Dokumentansvarig", "Giltighetstid",
     "Giltig till", "Giltig från", "Gäller från", "Gäller till", "Version", "Tid", "Plats", "Dag",
-    "Telefon", "E-post",
 )
 TIME = re.compile(r"(?:kl\.?\s*)?\d{1,2}[:.]\d\d(?:\s*[-–]\s*\d{1,2}[:.]\d\d)?")
 DNR_WORDS = ("dnr", "diarienummer", "diarienr", "beteckning", "arendenummer", "arendenr")

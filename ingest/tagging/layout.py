@@ -68,8 +68,8 @@ def cells(line: str) -> list[str]:
 HEADER_LABELS = (
     "Datum", "Beslutsdatum", "Sammanträdesdatum", "Utskicksdatum", "Dnr", "Diarienummer",
     "Diarienr", "Ärendenummer", "Ärendenr", "Vårt dnr", "Vår referens", "Er referens", "Er ref",
-    "Ert dnr", "Ert diarienummer", "Er beteckning", "Ert ärendenummer", "Handläggare", "Kontaktperson", "Projektledare", "Utredare", "Telefon", "E-post",
-    "Sida",
+    "Ert dnr", "Ert diarienummer", "Er beteckning", "Ert ärendenummer", "Handläggare",
+    "Kontaktperson", "Projektledare", "Utredare", "Telefon", "E-post", "Sida",
 )
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 # Bump when a change to ingest would give different text or metadata for the
 # same bytes; stored documents remember the version that made them.
-PIPELINE_VERSION = "3"
+PIPELINE_VERSION = "4"
 
 UNKNOWN_TYPE = "okänd"
 # The taxonomy of document types (ingest/doctype.py tells them apart); okänd last.

@@ -143,6 +143,9 @@ def board_like(line: str) -> str | None:
     core = re.sub(r"^(?:i|till)\s+|:$", "", line.strip(), flags=re.IGNORECASE).strip()
     if not core or len(core.split()) > 6:
         return None
+    genitive = find_boards(core)
+    if genitive and genitive[0].genitive and genitive[0].start == 0:  # "Kommunstyrelsens": no damage
+        return None
     close = {board.name for board in gazetteer.boards() if layout.same_phrase(core, board.name)}
     return close.pop() if len(close) == 1 else None
 
@@ -179,10 +182,11 @@ def find_board(text: str, doc_type: str) -> FoundBoard | None:
 def header_board(text: str) -> FoundBoard | None:
     """A header line that opens with a board, or a board label's value."""
     header = layout.header_lines(text)
-    for line in header:
+    for i, line in enumerate(header):
         for cell in layout.cells(line) or [line]:
             if cell[:1].islower():  # a sentence that runs on, not a header's cell
                 continue
+            cell = _with_wrapped_rest(cell, header[i + 1:])
             named = named_for(cell) or named_for(board_named_in(cell))
             if named:
                 return FoundBoard(named, line)
@@ -199,6 +203,17 @@ def header_board(text: str) -> FoundBoard | None:
         if mention:
             return FoundBoard(mention.board, line)
     return None
+
+
+def _with_wrapped_rest(cell: str, below: list[str]) -> str:
+    """A board's name wrapped in its column: "Kommunstyrelsens" over "arbetsutskott"
+    is "Kommunstyrelsens arbetsutskott"."""
+    mentions = find_boards(cell.strip())
+    if not mentions or not mentions[0].genitive or mentions[0].end != len(cell.strip()):
+        return cell
+    following = next((line for line in below if line.strip()), "")
+    rest = next((c for c in layout.cells(following) or [following] if c[:1].islower()), None)
+    return f"{cell.strip()} {rest.strip()}" if rest and len(rest.split()) <= 3 else cell
 
 
 def named_for(cell: str) -> str | None:

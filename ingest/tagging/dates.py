@@ -244,17 +244,33 @@ def header_date(text: str) -> OwnDate | None:
 
 def merged_header_date(text: str) -> OwnDate | None:
     """An ISO date at the end of a header line whose columns OCR ran together:
-    "Avdelningen för kultur och fritid 2021-05-11", "Strängnäs kommun 13 september 2022"."""
+    "Avdelningen för kultur och fritid 2021-05-11", "Strängnäs kommun 13 september 2022",
+    "Till Kommunfullmäktige i Nässjö kommun Nässjö 18 oktober 2021"."""
     for line in layout.header_lines(text):
         for cell in layout.cells(line):
             matches = list(DATE.finditer(cell))
             if not matches or cell[matches[-1].end():].strip(" .,") or len(matches) > 1:
                 continue
             before = cell[:matches[-1].start()]
-            if (_iso(matches[-1]) and before.strip() and not NOT_OWN_DATE.search(before)
-                    and not THEIR_REFERENCE.search(before) and not any(ch.isdigit() for ch in before)):
+            if not _iso(matches[-1]) or not before.strip() or any(ch.isdigit() for ch in before):
+                continue
+            if _ends_in_dateline_place(before) or (not NOT_OWN_DATE.search(before)
+                                                   and not THEIR_REFERENCE.search(before)):
                 return OwnDate(_iso(matches[-1]), line, "header")
     return None
+
+
+DATELINE_PLACE = re.compile(r"(?:^|\s)(?P<place>[A-ZÅÄÖ][\w-]+),?\s+(?:den\s+)?$")
+
+
+def _ends_in_dateline_place(before: str) -> bool:
+    """Does the text before a date end in a municipality's name, as a dateline ("Nässjö
+    18 oktober 2021") does? Then what came before it (an addressee "Till ...") is
+    another column."""
+    from .municipality import municipality_of  # municipality reads the gazetteer; dates need not
+
+    match = DATELINE_PLACE.search(before)
+    return bool(match) and municipality_of(match.group("place")) is not None
 
 
 def signed_date(text: str) -> OwnDate | None:
@@ -264,8 +280,8 @@ def signed_date(text: str) -> OwnDate | None:
     all_lines = layout.nonblank(text)
     for number, line in enumerate(reversed(all_lines)):
         parts = [SIGNING_LABEL.sub("", cell) for cell in layout.cells(line)]
-        if len(parts) == 1 and len(line.split()) >= 4:
-            parts = _split_place_dates(line)  # OCR ran the parties' columns together
+        if len(parts) == 1 and len(line.split()) >= 4:  # OCR ran the parties' columns together
+            parts = [SIGNING_LABEL.sub("", piece) for piece in _split_place_dates(line)]
         dates = {_place_date(cell) for cell in parts}
         if len(dates) == 1 and None not in dates:
             return OwnDate(dates.pop(), line, "signed")

@@ -48,10 +48,17 @@ class FoundDnr:
     cue: str
 
 
+# OCR reads a zero that touches capitals as the letter: "BUNO231/23", "2021/TNO087", "2O21".
+ZERO_READ_AS_O = re.compile(r"(?<=\d)O(?=\d)|(?<=[A-ZÅÄÖ]{2})O(?=\d\d)")
+
+
 def find_dnr(text: str, doc_type: str) -> FoundDnr | None:
     if doc_type == "kallelse" or doc_type == "protokoll" and is_full_protokoll(text):
         return None
-    return labelled_dnr(text) or standalone_dnr(text)
+    found = labelled_dnr(text) or standalone_dnr(text)
+    if found:
+        return FoundDnr(ZERO_READ_AS_O.sub("0", found.value), found.cue)
+    return None
 
 
 def labelled_dnr(text: str) -> FoundDnr | None:

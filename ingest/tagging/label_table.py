@@ -9,6 +9,10 @@ what each label holds: a date under "Datum" (and the paragraph a decision's date
 may carry: "2022-06-20 § 112"), a diarienummer under "Dnr" or "Vår beteckning", a page mark under
 "Sida"; a label of free text ("Handläggare", "Antagen av") takes the words up to
 the next label's value. A value row that does not fit is no table.
+
+A row may end in words no list knows ("Datum Ställd av Ställd till" over
+"2024-02-06 Per-Erik Wallin (C) Kommunstyrelsens ordförande"): after its known
+labels, they are read as one more column of free text.
 """
 
 import re
@@ -21,11 +25,16 @@ TABLE_LABELS = layout.HEADER_LABELS + (
     "Datum och paragraf", "Vår beteckning", "Vårt diarienummer", "Dokumenttyp", "Antagen av",
     "Beslutad av", "Fastställd av", "Beslutsinstans", "Dokumentansvarig", "Giltighetstid",
     "Giltig till", "Giltig från", "Gäller från", "Gäller till", "Version", "Tid", "Plats", "Dag",
+    "Paragraf", "§",
 )
 TIME = re.compile(r"(?:kl\.?\s*)?\d{1,2}[:.]\d\d(?:\s*[-–]\s*\d{1,2}[:.]\d\d)?")
 DNR_WORDS = ("dnr", "diarienummer", "diarienr", "beteckning", "arendenummer", "arendenr")
 PAGE = re.compile(r"\d+\s*\(\s*\d+\s*\)|\d+\s*(?:av|/)\s*\d+|\d+")
 PARAGRAPH_AFTER = re.compile(r",?\s*§\s*\d+")
+PARAGRAPH_VALUE = re.compile(r"(?:[A-ZÅÄÖ][a-zåäö]{1,4}\s+)?§\s*\d+(?::\d+)?|\d{1,4}")  # "§ 112", "Bmn § 74"
+PARAGRAPH_LABELS = ("paragraf", "§")
+# Words a row of labels may end with that no list knows: a few, capitalised, no digits.
+UNKNOWN_LABELS = re.compile(r"[A-ZÅÄÖ][\w-]*(?: [\w-]+){0,4}")
 
 
 @lru_cache(maxsize=1)
@@ -36,28 +45,42 @@ def _folded_labels() -> list[tuple[str, str]]:
 
 
 def row_labels(line: str) -> list[str] | None:
-    """The labels of a row made of nothing but labels (two at least), as the table
-    names them; None for any other line."""
-    folded = " ".join(layout.fold_letters(line).split())
+    """The labels of a row made of labels (two at least), as the table names them; None for
+    any other line. Words after known labels of shaped values (a date, a number) that look
+    like labels (UNKNOWN_LABELS) are one more, of free text: the shaped values before them
+    tell whether the row below fits."""
+    written = " ".join(line.split())
+    folded = layout.fold_letters(written)
     found, position = [], 0
     while position < len(folded):
         match = next(((f, label) for f, label in _folded_labels()
                       if folded.startswith(f, position)
                       and (position + len(f) == len(folded) or folded[position + len(f)] == " ")), None)
         if match is None:
+            rest = written[position:]
+            if (found and all(_value_pattern(label) for label in found)
+                    and UNKNOWN_LABELS.fullmatch(rest) and not layout.is_prose(rest)):
+                return found + [rest]
             return None
         found.append(match[1])
         position += len(match[0]) + 1
     return found if len(found) >= 2 else None
 
 
-def _value_pattern(label: str) -> re.Pattern | None:
+def _has_paragraph_column(labels: list[str]) -> bool:
+    return any(layout.fold_letters(label) in PARAGRAPH_LABELS for label in labels)
+
+
+def _value_pattern(label: str, *, paragraph_column: bool = False) -> re.Pattern | None:
     """What a label's value looks like, or None for free text."""
     from .dates import DATE  # dates reads layout, as this module does
     from .dnr import DNR_VALUE
 
     folded = layout.fold_letters(label)
-    if "datum" in folded:  # a decision's date may carry its paragraph: "2022-06-20 § 112"
+    if "datum" in folded:
+        if paragraph_column:
+            return DATE
+        # without a column of its own, a decision's date may carry its paragraph: "2022-06-20 § 112"
         return re.compile(rf"(?:{DATE.pattern})(?:{PARAGRAPH_AFTER.pattern})?", DATE.flags)
     if any(word in folded for word in DNR_WORDS):
         return DNR_VALUE
@@ -65,13 +88,16 @@ def _value_pattern(label: str) -> re.Pattern | None:
         return PAGE
     if folded == "tid":
         return TIME
+    if folded in PARAGRAPH_LABELS:
+        return PARAGRAPH_VALUE
     return None
 
 
 def row_values(labels: list[str], line: str) -> list[str] | None:
     """The values of a row under the labels, in order; None if the row does not fit."""
     line = " ".join(line.split())
-    patterns = [_value_pattern(label) for label in labels]
+    patterns = [_value_pattern(label, paragraph_column=_has_paragraph_column(labels))
+                for label in labels]
     values, position = [], 0
     for i, pattern in enumerate(patterns):
         while position < len(line) and line[position] == " ":
@@ -108,8 +134,14 @@ def _free_text_end(line: str, start: int, following: re.Pattern | None, *, last:
 
 
 def table_values(lines: list[str], i: int) -> list[tuple[str, str]] | None:
-    """(label, value) pairs if line i is a row of labels over a row of values."""
+    """(label, value) pairs if line i is a row of labels over a row of values. The row
+    may open with the genre's heading ("REMISSVAR Datum Sida" over "2023-06-19 1(2)")."""
     labels = row_labels(lines[i])
+    if labels is None:
+        heading, _, rest = lines[i].strip().partition(" ")
+        if not (heading.isalpha() and heading.isupper() and len(heading) > 3):
+            return None
+        labels = row_labels(rest)
     if labels is None:
         return None
     following = next((x for x in lines[i + 1:i + 3] if x), None)

@@ -168,7 +168,14 @@ def municipality_of(name_text: str) -> str | None:
 def find_municipality(text: str, *, parties: list[dict] | None = None,
                       board: str | None = None) -> FoundMunicipality | None:
     return (letterhead(text) or first_party(parties or [])
-            or most_named(text, municipal_board=bool(board) and board not in REGION_BOARDS))
+            or most_named(text, municipal_board=is_municipal_board(board)))
+
+
+def is_municipal_board(board: str | None) -> bool:
+    """A board only a municipality has: a listed one that is not a region's. A board
+    read by its shape alone ("Nämnd för folkhälsa och sjukvård") may be either's."""
+    return (board is not None and board not in REGION_BOARDS
+            and board in {listed.name for listed in gazetteer.boards()})
 
 
 def letterhead(text: str) -> FoundMunicipality | None:

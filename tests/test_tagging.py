@@ -38,7 +38,8 @@ FINAL3 = Path(__file__).parent / "tagging_final3"  # and a sixth
 FINAL4 = Path(__file__).parent / "tagging_final4"  # and a seventh
 FINAL5 = Path(__file__).parent / "tagging_final5"  # and an eighth
 FINAL6 = Path(__file__).parent / "tagging_final6"  # and a ninth
-# tests/tagging_final7 is measured once at stop 11 (bench/tagging_eval.py --set final7); no test reads
+FINAL7 = Path(__file__).parent / "tagging_final7"  # measured once at stop 11, and a tenth
+# tests/tagging_final8 is measured once at stop 11 (bench/tagging_eval.py --set final8); no test reads
 # its texts' tags.
 TARGETS = {"type": 0.95, "date": 0.95, "dnr": 0.95, "board": 0.95, "municipality": 0.95}
 
@@ -509,7 +510,7 @@ def _accuracy(folder: Path) -> dict[str, float]:
 
 
 @pytest.mark.parametrize("name", ["blind", "final", "final2", "final3", "final4", "final5", "final6",
-                                  "final7"])
+                                  "final7", "final8"])
 def test_each_set_written_blind_is_labelled_consistently_with_its_texts(name):
     from .labelled_sets import problems
 
@@ -518,9 +519,9 @@ def test_each_set_written_blind_is_labelled_consistently_with_its_texts(name):
 
 @pytest.mark.parametrize("folder, at_least", [(FIXTURES, 40), (HELDOUT, 30), (BLIND, 36), (FINAL, 40),
                                                  (FINAL2, 40), (FINAL3, 40), (FINAL4, 40),
-                                                 (FINAL5, 40), (FINAL6, 40)],
+                                                 (FINAL5, 40), (FINAL6, 40), (FINAL7, 40)],
                          ids=["fixtures", "heldout", "blind", "final", "final2", "final3", "final4",
-                              "final5", "final6"])
+                              "final5", "final6", "final7"])
 def test_labelled_set_accuracy_meets_the_targets(folder, at_least):
     labels = json.loads((folder / "labels.json").read_text(encoding="utf-8"))
     assert len(labels) >= at_least
@@ -822,3 +823,48 @@ def test_a_zero_ocr_read_as_the_letter_o_in_a_dnr_is_a_zero():
     assert dnr("2021/TNO087") == "2021/TN0087"
     assert dnr("KS 2O21/14") == "KS 2021/14"
     assert dnr("SBO 2021/12") == "SBO 2021/12"  # letters of their own
+
+
+# ---- found by final7 (stop 11) -------------------------------------------------------------------
+
+def test_an_avtal_signed_on_different_days_is_dated_by_the_last_signature():
+    body = "HYRESAVTAL FÖR LOKAL\n\n§ 1 Parter\nA AB och B AB\n\n" + "Villkor.\n" * 5
+    assert document_date(body + "Ort och datum: Halmstad 2023-10-11      Ort och datum: Falkenberg "
+                         "2023-10-18\n", "avtal").iso == "2023-10-18"
+    assert document_date(body + "Kiruna den 3 maj 2023              Kiruna den 26 april 2023\n",
+                         "avtal").iso == "2023-05-03"
+
+
+def test_a_header_table_drawn_with_rules_is_read_by_its_cells():
+    text = ("Kalmar kommun\n\n+----------------------+------------------------+\n"
+            "| Dokumenttyp          | Riktlinjer             |\n"
+            "| Beslutad av          | Kommunstyrelsen        |\n"
+            "| Beslutsdatum         | 2023-05-09, § 141      |\n"
+            "| Diarienummer         | KS 2023/0977           |\n"
+            "| Giltighetstid        | 2023-06-01 – 2027-12-31 |\n"
+            "+----------------------+------------------------+\n\n"
+            "Riktlinjer för representation\n\nInledning\nRiktlinjerna ersätter de riktlinjer som "
+            "kommunstyrelsen antog 2017-10-03, § 262.\n")
+    assert document_date(text, "policy").iso == "2023-05-09"
+    assert find_dnr(text, "policy").value == "KS 2023/0977"
+    assert find_board(text, "policy").name == "Kommunstyrelsen"
+
+
+def test_a_dnr_under_the_heading_under_the_paragraph():
+    text = ("PROTOKOLLSUTDRAG\nHANINGE KOMMUN      Sammanträdesdatum\nGrund- och förskolenämnden     "
+            "2024-09-10\n\n§ 78\n\nÄndrade riktlinjer för skolskjuts\nGFN 2024/213\n\n"
+            "Grund- och förskolenämndens beslut\nNämnden antar riktlinjerna.\n")
+    assert find_dnr(text, "protokoll").value == "GFN 2024/213"
+
+
+def test_a_dnr_with_its_letters_last():
+    text = "ALINGSÅS KOMMUN\nInkom: 2023-03-02\nDnr 2023.214 KS\n\nTill Kommunfullmäktige\n\nMotion om X\n"
+    assert find_dnr(text, "motion").value == "2023.214 KS"
+
+
+def test_a_date_that_ends_a_wrapped_sentence_is_no_signing_date():
+    text = ("Beslut\n\nText.\n\nVetlanda den 14 augusti 2024\n\nAnders Nyqvist\nSkolskjutssamordnare\n\n"
+            "Beslutet anmäls till Barn- och utbildningsnämnden vid sammanträdet\n2024-09-18.\n")
+    assert document_date(text, "delegationsbeslut").iso == "2024-08-14"
+    assert document_date("Motion om X\n\nJag yrkar att X.\n\n2020-02-03\n\nAnna Ek (S)\n",
+                         "motion").iso == "2020-02-03"

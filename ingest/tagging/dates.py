@@ -283,11 +283,19 @@ def signed_date(text: str) -> OwnDate | None:
         if len(parts) == 1 and len(line.split()) >= 4:  # OCR ran the parties' columns together
             parts = [SIGNING_LABEL.sub("", piece) for piece in _split_place_dates(line)]
         dates = {_place_date(cell) for cell in parts}
-        if len(dates) == 1 and None not in dates:
-            return OwnDate(dates.pop(), line, "signed")
-        if number < FOOT_LINES and len(parts) == 1 and _bare_date(line):
+        if dates and None not in dates:  # parties that signed on different days: the last
+            return OwnDate(max(dates), line, "signed")
+        if (number < FOOT_LINES and len(parts) == 1 and _bare_date(line)
+                and not _runs_on_into(all_lines[-number - 2] if number + 2 <= len(all_lines) else "")):
             return OwnDate(_bare_date(line), line, "signed")
     return None
+
+
+def _runs_on_into(line_above: str) -> bool:
+    """Does the line above run on into the next, a sentence wrapped before its date
+    ("Beslutet anmäls till nämnden vid sammanträdet" over "2024-09-18.")?"""
+    words = line_above.split()
+    return len(words) >= 4 and line_above[-1:].isalpha() and words[-1].islower()
 
 
 def _split_place_dates(line: str) -> list[str]:

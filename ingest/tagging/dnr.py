@@ -21,7 +21,9 @@ DNR_LABELS = ("Dnr", "Diarienummer", "Diarienr", "Ärendenummer", "Ärendenr", "
               "Vårt ärende", "Vår ref", "Vår referens")
 PREFIX = r"[A-ZÅÄÖ][A-Za-zÅÄÖåäö]{0,7}"
 # Under a label: a board's letters apart ("SN 2021/123"), then one token with a digit in it.
-DNR_VALUE = re.compile(r"(?:[A-ZÅÄÖ][A-Za-zÅÄÖåäö]{0,7} (?=\d))?[\w./:–-]*\d[\w./:–-]*")
+# Some registries put their letters last: "2023.214 KS".
+DNR_VALUE = re.compile(r"(?:[A-ZÅÄÖ][A-Za-zÅÄÖåäö]{0,7} (?=\d))?[\w./:–-]*\d[\w./:–-]*"
+                       r"(?: [A-ZÅÄÖ]{1,5}(?=\s*$))?", re.MULTILINE)
 # Alone on a header line it must look the part: letters, then digits with a /, : or -
 # ("KS 2022/87-25", "BUN/2022:118", "RS-LED21-2211"); but not a place and a date ("Kalix 2021-10-18").
 STANDALONE_DNR = re.compile(rf"{PREFIX}(?:-[A-ZÅÄÖ]{{1,5}})?[ /-]?\d+(?:[/:-]\d+|\.\d{{3,}})(?:[-.:]\d+)?")  # also "BMB 2021.0187"
@@ -107,8 +109,8 @@ def standalone_dnr(text: str) -> FoundDnr | None:
 
 
 def paragraph_lines(text: str) -> list[str]:
-    """The protokollsutdrag's paragraph line and the line under it (the number may
-    stand beside the paragraph or below its heading)."""
+    """The protokollsutdrag's paragraph line and the two under it (the number may
+    stand beside the paragraph, below it, or below the heading under it)."""
     top = layout.top_lines(text)
     first = next((i for i, line in enumerate(top) if layout.PARAGRAPH_LINE.match(line)), None)
-    return top[first:first + 2] if first is not None else []
+    return top[first:first + 3] if first is not None else []

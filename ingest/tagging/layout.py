@@ -15,7 +15,7 @@ from functools import lru_cache
 
 HEADER_MAX_LINES = 30  # the header block never runs longer than this
 LABEL_WINDOW = 45  # labelled header lines ("Sammanträdesdatum", "Tid:") are looked for this far
-COLUMN_GAP = re.compile(r"\t+| {3,}")
+COLUMN_GAP = re.compile(r"\t+| {3,}|\s*(?<!\S)\|(?!\S)\s*")  # or a table's rule: "| Datum | 2023-05-09 |"
 # Outline numbers before a heading: "1.", "1.2", "4", "§ 1", "a)".
 NUMBERING = re.compile(r"^(?:§\s*\d+\s+|\d+(?:\.\d+)*\.?\s+|[a-z]\)\s+)")
 POSTCODE_LINE = re.compile(r"^(?:Box \d+,?\s*)?\d{3} ?\d{2}\s+\w")

@@ -49,6 +49,8 @@ _PROTECTED_HINT = re.compile(r"@|://|www\.|\.(?:se|nu|com|org|eu)\b", re.IGNOREC
 NUMBER = re.compile(r"^[\d.,:/–-]+$")
 MOJIBAKE_HINT = re.compile("[ÃÂâ€Å]")
 ABBREVIATION = re.compile(r"^(?=.*[A-ZÅÄÖ].*[A-ZÅÄÖ])[A-Za-zÅÄÖåäö]+$")  # two or more capitals: FoU, LSS
+# A word set in capitals, too long for an abbreviation: "SAMMANTRADESPROTOKOLL".
+CAPITALS_WORD = re.compile(r"^[A-ZÅÄÖ]{6,}$")
 LINE_START = re.compile(r"(?:^|\n)[ \t]*$")
 SHORT_LINE = 40  # characters: a line this short is a heading, not wrapped text
 # What may stand before the first word of a line or a numbered heading ("§ 4 ", "2.1 ").
@@ -254,6 +256,19 @@ def fix_bullet(c: _Context):
     return None
 
 
+def fix_word_in_capitals(c: _Context):
+    """In a damaged text, a heading's word in capitals that is no word, read as the
+    word it is in small letters ("SAMMANTRADESPROTOKOLL" -> "SAMMANTRÄDESPROTOKOLL");
+    abbreviations are shorter, and a word that is one stays as it is."""
+    if not c.damaged:
+        return None
+    options = c.readings.unknown_options(c.token.lower())
+    if not options:
+        return None
+    best = options[0][0].upper()
+    return (best, _reason(c.token.lower(), options[0][0])) if best != c.token else None
+
+
 def fix_protected(c: _Context):
     """Leave numbers, abbreviations, their endings ("SIP:ar", "LSS:s") and English
     alone (returns the token unchanged)."""
@@ -337,6 +352,8 @@ def _fixes_for(token: str) -> tuple:
         fixes.append(fix_lone_i)
     if token in BULLET_MARKS:
         fixes.append(fix_bullet)
+    if CAPITALS_WORD.match(token):
+        fixes.append(fix_word_in_capitals)
     return (*fixes, fix_protected, fix_unknown_word, fix_real_word)
 
 

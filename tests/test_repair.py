@@ -99,6 +99,16 @@ def test_abbreviation_endings_and_capital_o_for_small_o_umlaut():
     assert "kostnaderna överstiger budgeten" in result.text, result.text
 
 
+def test_words_in_capitals_are_read_in_a_damaged_text_and_abbreviations_are_not():
+    heading = "SALA SAMMANTRADESPROTOKOLL\nKOMMUN BILDNINGS- OCH LARANDENAMNDEN\nKFKS HSLF-FS UNESCO\n\n"
+    result = repair_text(heading + DAMAGED_OPENING)
+    assert "SAMMANTRÄDESPROTOKOLL" in result.text and "LÄRANDENÄMNDEN" in result.text, result.text
+    assert "KFKS HSLF-FS UNESCO" in result.text
+    # In a text without damage, capitals are as the writer set them.
+    clean = repair_text(heading + seed("000").read_text("utf-8"))
+    assert not clean.damaged and clean.text.startswith(heading)
+
+
 def test_bullets_read_as_asterisks():
     result = repair_text(DAMAGED_OPENING + "Syftet ar att\n\n* starka samverkan\n* oka kunskapen\n")
     assert "\n• stärka samverkan\n• öka kunskapen" in result.text, result.text

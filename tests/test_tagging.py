@@ -868,3 +868,9 @@ def test_a_date_that_ends_a_wrapped_sentence_is_no_signing_date():
     assert document_date(text, "delegationsbeslut").iso == "2024-08-14"
     assert document_date("Motion om X\n\nJag yrkar att X.\n\n2020-02-03\n\nAnna Ek (S)\n",
                          "motion").iso == "2020-02-03"
+
+
+def test_a_logotypes_second_line_run_into_the_boards_name():
+    text = ("SALA SAMMANTRÄDESPROTOKOLL\nKOMMUN BILDNINGS- OCH LÄRANDENÄMNDEN\n"
+            "Sammanträdesdatum 2022-11-24 1 (7)\n\nPlats och tid Bildningsförvaltningen, kl. 13.15\n")
+    assert find_board(text, "protokoll").name == "Bildnings- och lärandenämnden"

@@ -60,8 +60,9 @@ NAMED_FOR = re.compile(r"(?:Gemensamma nämnden|Nämnd|Nämnden|Utskottet|Beredn
                        r"|[A-ZÅÄÖ][a-zåäö]+a [a-zåäö]+nämnden$"
                        r"|[A-ZÅÄÖ][a-zåäö]+s (?:[a-zåäö]+ )?(?:utskott|arbetsutskott|beredning)$")
 # OCR ran the letterhead's columns together: "Täby kommun Kommunstyrelsen".
-MUNICIPALITY_FIRST = re.compile(r"^(?:Region\s+)?[A-ZÅÄÖ][\w-]+(?:\s+[\w-]+)?\s+(?:kommun|stad)\s+"
-                                r"(?=[A-ZÅÄÖ])")
+# Or a logotype's second line ran into the board's: "SALA" over "KOMMUN BILDNINGS- OCH ...".
+MUNICIPALITY_FIRST = re.compile(r"^(?:(?:Region\s+)?[A-ZÅÄÖ][\w-]+(?:\s+[\w-]+)?\s+)?(?:kommun|stad)\s+"
+                                r"(?=[A-ZÅÄÖ])", re.IGNORECASE)
 # Who commissioned an utredning: "Kommunstyrelsen beslutade den 2 mars 2021, § 41, att",
 # "Barn- och utbildningsnämnden gav förvaltningen i uppdrag", "på uppdrag av kommunstyrelsen".
 COMMISSIONING_VERB = re.compile(r"\s+(?:beslutade|gav|har gett|har gett|uppdrog)\b", re.IGNORECASE)
@@ -186,11 +187,11 @@ def header_board(text: str) -> FoundBoard | None:
         for cell in layout.cells(line) or [line]:
             if cell[:1].islower():  # a sentence that runs on, not a header's cell
                 continue
-            cell = _with_wrapped_rest(cell, header[i + 1:])
+            cell = MUNICIPALITY_FIRST.sub("", _with_wrapped_rest(cell, header[i + 1:]))
             named = named_for(cell) or named_for(board_named_in(cell))
             if named:
                 return FoundBoard(named, line)
-            candidate = board_named_in(MUNICIPALITY_FIRST.sub("", cell))
+            candidate = board_named_in(cell)
             mention = board_at_start(candidate)
             if mention and not layout.is_prose(candidate):
                 return FoundBoard(mention.board, line)

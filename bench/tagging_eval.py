@@ -26,6 +26,8 @@ labels.json:
   final7    tests/tagging_final7/ (40 documents), written the same way again:
             measured once (stop 11), then the tenth development set
   final8    tests/tagging_final8/ (40 documents), written the same way again:
+            measured once (stop 11), then the eleventh development set
+  final9    tests/tagging_final9/ (40 documents), written the same way again:
             measured once (stop 11); the development set of the next stop
 
 Each fixture is tagged twice, both times through the real ingest pipeline
@@ -86,7 +88,7 @@ SETS = {"fixtures": REPO / "tests" / "tagging_fixtures", "heldout": REPO / "test
         "final2": REPO / "tests" / "tagging_final2", "final3": REPO / "tests" / "tagging_final3",
         "final4": REPO / "tests" / "tagging_final4", "final5": REPO / "tests" / "tagging_final5",
         "final6": REPO / "tests" / "tagging_final6", "final7": REPO / "tests" / "tagging_final7",
-        "final8": REPO / "tests" / "tagging_final8"}
+        "final8": REPO / "tests" / "tagging_final8", "final9": REPO / "tests" / "tagging_final9"}
 SEEDS_DIR = REPO.parent / "shared" / "seeds"
 OUT_DIR = REPO / "bench" / "out" / "tagging-v1"
 OCR_DIR = OUT_DIR / "ocr"
@@ -335,7 +337,7 @@ def main() -> None:
     parser.add_argument("--clean", action="store_true", help="clean texts only, no OCR")
     parser.add_argument("--jobs", type=int, default=JOBS)
     parser.add_argument("--set", choices=sorted(SETS), default="fixtures", dest="labelled_set",
-                        help="fixtures, heldout, blind and final to final7 (developed on), or final8 (the "
+                        help="fixtures, heldout, blind and final to final8 (developed on), or final9 (the "
                              "measurement, never tuned on)")
     args = parser.parse_args()
     result = evaluate(labelled_set=args.labelled_set, clean_only=args.clean, jobs=args.jobs)

@@ -18,12 +18,15 @@ from .paragraph import is_full_protokoll
 
 DNR_LABELS = ("Dnr", "Diarienummer", "Diarienr", "Ärendenummer", "Ärendenr", "Ärende nr",
               "Vårt dnr", "Vår dnr", "Vårt diarienummer", "Vårt ärendenummer", "Vår beteckning",
-              "Vårt ärende", "Vår ref", "Vår referens")
+              "Vårt ärende", "Vår ref", "Vår referens", "Beteckning")
 PREFIX = r"[A-ZÅÄÖ][A-Za-zÅÄÖåäö]{0,7}"
 # Under a label: a board's letters apart ("SN 2021/123"), then one token with a digit in it.
-# Some registries put their letters last: "2023.214 KS".
+# Some registries put their letters last: "2023.214 KS" (before the line's end, a column gap
+# or the next label).
 DNR_VALUE = re.compile(r"(?:[A-ZÅÄÖ][A-Za-zÅÄÖåäö]{0,7} (?=\d))?[\w./:–-]*\d[\w./:–-]*"
-                       r"(?: [A-ZÅÄÖ]{1,5}(?=\s*$))?", re.MULTILINE)
+                       r"(?: [A-ZÅÄÖ]{1,5}(?=\s*$|\s{2,}|\s+[A-ZÅÄÖ][a-zåäö]+:))?", re.MULTILINE)
+# The label said again in its value: "Vårt diarienummer: Dnr 2024-115 KS".
+REPEATED_LABEL = re.compile(r"(?:dnr|diarienr|diarienummer)\.?:?\s+", re.IGNORECASE)
 # Alone on a header line it must look the part: letters, then digits with a /, : or -
 # ("KS 2022/87-25", "BUN/2022:118", "RS-LED21-2211"); but not a place and a date ("Kalix 2021-10-18").
 STANDALONE_DNR = re.compile(rf"{PREFIX}(?:-[A-ZÅÄÖ]{{1,5}})?[ /-]?\d+(?:[/:-]\d+|\.\d{{3,}})(?:[-.:]\d+)?")  # also "BMB 2021.0187"
@@ -40,6 +43,8 @@ LABEL = re.compile(
     r"(?<![\w])(?P<label>" + "|".join(
         re.escape(layout.fold_letters(label)) for label in sorted(DNR_LABELS, key=len, reverse=True))
     + r")\b\s*[:.]?\s*")
+# Another number's label before a number: "Avtalsnummer: L-2023-044", "Kontraktsnr 4410-203".
+OTHER_NUMBER_LABEL = re.compile(r"\w*(?:nummer|nr)\.?:?\s*$", re.IGNORECASE)
 THEIRS = re.compile(r"\b(?:er|ert|era)\s*$")
 THEIR_LABEL = re.compile(r"\b(?:er|ert|era) (?:referens|ref|dnr|diarienummer|beteckning|arendenummer)\b")
 
@@ -70,7 +75,8 @@ def labelled_dnr(text: str) -> FoundDnr | None:
         if value:
             return FoundDnr(value, line)
     for _, value, line in layout.labelled_values(top, DNR_LABELS):
-        match = DNR_VALUE.fullmatch(value)
+        repeated = REPEATED_LABEL.match(value)
+        match = DNR_VALUE.fullmatch(value[repeated.end():] if repeated else value)
         if match and not DATE_LIKE.match(value):
             return FoundDnr(match.group(), line)
     return None
@@ -82,7 +88,9 @@ def dnr_in_line(line: str) -> str | None:
     for match in LABEL.finditer(folded):
         if THEIRS.search(folded[:match.start()]):
             continue
-        value = DNR_VALUE.match(line, match.end())
+        start = match.end()
+        repeated = REPEATED_LABEL.match(line, start)
+        value = DNR_VALUE.match(line, repeated.end() if repeated else start)
         if value:
             return value.group().rstrip(".:-–,;")
     return None
@@ -103,7 +111,8 @@ def standalone_dnr(text: str) -> FoundDnr | None:
         if THEIR_LABEL.search(layout.fold_letters(line)):
             continue
         trailing = TRAILING_DNR.search(line)
-        if trailing and YEAR.search(trailing.group()) and not DATE_LIKE.search(trailing.group()):
+        if (trailing and YEAR.search(trailing.group()) and not DATE_LIKE.search(trailing.group())
+                and not OTHER_NUMBER_LABEL.search(line[:trailing.start()])):
             return FoundDnr(trailing.group(), line)
     return None
 

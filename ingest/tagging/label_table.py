@@ -33,6 +33,7 @@ PAGE = re.compile(r"\d+\s*\(\s*\d+\s*\)|\d+\s*(?:av|/)\s*\d+|\d+")
 PARAGRAPH_AFTER = re.compile(r",?\s*§\s*\d+")
 PARAGRAPH_VALUE = re.compile(r"(?:[A-ZÅÄÖ][a-zåäö]{1,4}\s+)?§\s*\d+(?::\d+)?|\d{1,4}")  # "§ 112", "Bmn § 74"
 PARAGRAPH_LABELS = ("paragraf", "§")
+EMPTY_CELL = re.compile(r"[-–—](?= |$)")
 # Words a row of labels may end with that no list knows: a few, capitalised, no digits.
 UNKNOWN_LABELS = re.compile(r"[A-ZÅÄÖ][\w-]*(?: [\w-]+){0,4}")
 
@@ -102,6 +103,11 @@ def row_values(labels: list[str], line: str) -> list[str] | None:
     for i, pattern in enumerate(patterns):
         while position < len(line) and line[position] == " ":
             position += 1
+        empty = EMPTY_CELL.match(line, position)
+        if empty:  # "–": nothing under this label
+            values.append("")
+            position = empty.end()
+            continue
         if pattern is not None:
             match = pattern.match(line, position)
             if not match or (match.end() < len(line) and line[match.end()] != " "):

@@ -23,13 +23,22 @@ SENTENCE_START = re.compile(r"[.!?]\s")
 
 
 def paragraph_numbers(text: str) -> list[str]:
-    """The numbers of the paragraphs that open a line, in order, each once."""
+    """The numbers of the paragraphs that open a line, in order, each once; not a
+    paragraph cited in a sentence that wrapped before it ("antogs 2019-05-28," over
+    "§ 56. Sedan dess ...")."""
     numbers = []
-    for line in layout.nonblank(text):
+    above = ""
+    for line in layout.lines(text):
         match = PARAGRAPH_LINE.match(line)
-        if match and match.group("number") not in numbers:
+        if match and match.group("number") not in numbers and not _cited_after(above):
             numbers.append(match.group("number"))
+        above = line
     return numbers
+
+
+def _cited_after(line_above: str) -> bool:
+    """Does the line above break off where a paragraph is cited: "..., antogs 2019-05-28,"?"""
+    return line_above.endswith(",") and len(line_above.split()) >= 4
 
 
 def is_full_protokoll(text: str) -> bool:

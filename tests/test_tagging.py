@@ -910,3 +910,13 @@ def test_a_dash_under_a_label_is_an_empty_cell():
             "Datum Vår beteckning Er beteckning\n2024-01-22 MSN 2023:789 -\n\nHandläggare\n")
     assert document_date(text, "tjansteutlatande").iso == "2024-01-22"
     assert find_dnr(text, "tjansteutlatande").value == "MSN 2023:789"
+
+
+def test_a_paragraph_under_its_label_and_a_numbered_delegation_decision():
+    utdrag = ("NYKÖPINGS KOMMUN\nKommunfullmäktige\n\nProtokollsutdrag\n\nSammanträdesdatum: 2023-04-11\n"
+              "Paragraf: § 56\nÄrendenummer: KS/2022:614\n\nSvar på motion\n\nÄrendebeskrivning\nText.\n")
+    assert tag_text(utdrag).metadata["paragraph"] == "§ 56"
+    decision = ("SIMRISHAMNS KOMMUN\nMiljö- och byggnadsnämnden\n\n"
+                "DELEGATIONSBESLUT § 156                       Datum: 2023-11-08\n"
+                "Diarienummer: MBN.2023.1245\n\nBeslut fattat med stöd av delegation\n\nBeslut\nText.\n")
+    assert tag_text(decision).metadata["paragraph"] == "§ 156"

@@ -57,6 +57,30 @@ def utdrag_paragraph(text: str) -> tuple[str, str] | None:
     return None
 
 
+PARAGRAPH_LABELS = ("Paragraf", "Paragraf nr", "Protokollsparagraf")
+LABELLED_NUMBER = re.compile(r"^(?:§\s*)?(\d{1,4})\b")
+# A numbered delegation decision: "DELEGATIONSBESLUT § 156", "Delegationsbeslut nr § 12".
+NUMBERED_DECISION = re.compile(r"^delegationsbeslut\s+(?:nr\.?\s+)?§\s*(\d{1,4})\b", re.IGNORECASE)
+
+
+def labelled_paragraph(text: str) -> tuple[str, str] | None:
+    """A paragraph under its label near the top: "Paragraf: § 56"."""
+    for _, value, line in layout.labelled_values(layout.top_lines(text, 20), PARAGRAPH_LABELS):
+        match = LABELLED_NUMBER.match(value.strip())
+        if match:
+            return f"§ {match.group(1)}", line
+    return None
+
+
+def numbered_decision(text: str) -> tuple[str, str] | None:
+    """The number a delegationsbeslut carries in its heading: ("§ 156", the line)."""
+    for line in layout.top_lines(text, 20):
+        match = NUMBERED_DECISION.match(line)
+        if match:
+            return f"§ {match.group(1)}", line
+    return None
+
+
 def decided_paragraph(text: str, own_date: str) -> tuple[str, str] | None:
     """The paragraph of a decision taken on the document's own date: (paragraph, sentence)."""
     from .dates import DATE, _iso  # dates imports this module's neighbours

@@ -28,7 +28,8 @@ labels.json:
   final8    tests/tagging_final8/ (40 documents), written the same way again:
             measured once (stop 11), then the eleventh development set
   final9    tests/tagging_final9/ (40 documents), written the same way again:
-            measured once (stop 11); the development set of the next stop
+            measured once (stop 11), where every target held; then the twelfth
+            development set. A new measurement needs a new set, written the same way.
 
 Each fixture is tagged twice, both times through the real ingest pipeline
 (``ingest.pipeline.ingest_file``: clean, repair, tag):
@@ -337,8 +338,8 @@ def main() -> None:
     parser.add_argument("--clean", action="store_true", help="clean texts only, no OCR")
     parser.add_argument("--jobs", type=int, default=JOBS)
     parser.add_argument("--set", choices=sorted(SETS), default="fixtures", dest="labelled_set",
-                        help="fixtures, heldout, blind and final to final8 (developed on), or final9 (the "
-                             "measurement, never tuned on)")
+                        help="fixtures, heldout, or a set written blind: blind and final to final9 (each "
+                             "measured once before any tuning on it, then developed on)")
     args = parser.parse_args()
     result = evaluate(labelled_set=args.labelled_set, clean_only=args.clean, jobs=args.jobs)
     if args.json:

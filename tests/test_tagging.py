@@ -40,8 +40,7 @@ FINAL5 = Path(__file__).parent / "tagging_final5"  # and an eighth
 FINAL6 = Path(__file__).parent / "tagging_final6"  # and a ninth
 FINAL7 = Path(__file__).parent / "tagging_final7"  # measured once at stop 11, and a tenth
 FINAL8 = Path(__file__).parent / "tagging_final8"  # measured once at stop 11, and an eleventh
-# tests/tagging_final9 is measured once at stop 11 (bench/tagging_eval.py --set final9); no test reads
-# its texts' tags.
+FINAL9 = Path(__file__).parent / "tagging_final9"  # measured once at stop 11, and a twelfth
 TARGETS = {"type": 0.95, "date": 0.95, "dnr": 0.95, "board": 0.95, "municipality": 0.95}
 
 
@@ -521,9 +520,9 @@ def test_each_set_written_blind_is_labelled_consistently_with_its_texts(name):
 @pytest.mark.parametrize("folder, at_least", [(FIXTURES, 40), (HELDOUT, 30), (BLIND, 36), (FINAL, 40),
                                                  (FINAL2, 40), (FINAL3, 40), (FINAL4, 40),
                                                  (FINAL5, 40), (FINAL6, 40), (FINAL7, 40),
-                                                 (FINAL8, 40)],
+                                                 (FINAL8, 40), (FINAL9, 40)],
                          ids=["fixtures", "heldout", "blind", "final", "final2", "final3", "final4",
-                              "final5", "final6", "final7", "final8"])
+                              "final5", "final6", "final7", "final8", "final9"])
 def test_labelled_set_accuracy_meets_the_targets(folder, at_least):
     labels = json.loads((folder / "labels.json").read_text(encoding="utf-8"))
     assert len(labels) >= at_least
@@ -920,3 +919,44 @@ def test_a_paragraph_under_its_label_and_a_numbered_delegation_decision():
                 "DELEGATIONSBESLUT § 156                       Datum: 2023-11-08\n"
                 "Diarienummer: MBN.2023.1245\n\nBeslut fattat med stöd av delegation\n\nBeslut\nText.\n")
     assert tag_text(decision).metadata["paragraph"] == "§ 156"
+
+
+# ---- found by final9 (stop 11) -------------------------------------------------------------------
+
+def test_labels_after_another_column_take_the_end_of_the_row_below():
+    gaps = ("HÄRRYDA\nKOMMUN\nSocialnämnden                            Datum                Dnr\n"
+            "Sektor för socialtjänst                  den 22 november 2023 SN 2023/214\n\n"
+            "IVO:s dnr 3.5.1-28745/2023\n\nYttrande till IVO\n\nText.\n")
+    merged = "\n".join(" ".join(line.split()) for line in gaps.splitlines())  # as OCR reads it
+    for version in (gaps, merged):
+        assert document_date(version, "yttrande").iso == "2023-11-22"
+        assert find_dnr(version, "yttrande").value == "SN 2023/214"  # not IVO:s
+
+
+def test_a_date_under_a_registry_stamp_is_not_the_documents():
+    text = ("ARBOGA KOMMUN                                   INKOM\n"
+            "                                                2023-03-15\n"
+            "                                                Dnr KS 2023/118\n"
+            "Till Kommunfullmäktige i Arboga kommun\n\nMotion om en fritidsbank\n\n"
+            "Jag yrkar att kommunen inrättar en fritidsbank.\n\nArboga den 14 mars 2023\n\nAnna Ek (C)\n")
+    for version in (text, "\n".join(" ".join(line.split()) for line in text.splitlines())):
+        assert document_date(version, "motion").iso == "2023-03-14"
+
+
+def test_a_weekday_before_an_iso_date_and_a_two_word_logotype():
+    text = ("SALA                                               KALLELSE\nKOMMUN\nTekniska nämnden   2023-08-21\n\n"
+            "Kallelse\n\nDag och tid:   Onsdag 2023-08-30, kl. 08.30\n")
+    assert document_date(text, "kallelse").iso == "2023-08-30"
+    logo = "            UPPLANDS\n            VÄSBY KOMMUN\n\nKommunfullmäktige\n\nENKEL FRÅGA\n\nText.\n"
+    assert find_municipality(logo).name == "Upplands Väsby"
+
+
+def test_a_yttrande_in_a_court_case_and_a_kallelse_heading_beside_the_board():
+    court = ("Kristinehamns kommun\nBygg- och miljönämnden\n\nMark- och miljödomstolen\n\n"
+             "Vår referens: BMN 2023/0192\nDatum: 2023-12-11\n\n"
+             "YTTRANDE I MÅL P 2871-23 ANGÅENDE BYGGLOV\n\nDomstolen har berett nämnden tillfälle att "
+             "yttra sig. Nämnden får anföra följande.\n")
+    assert tag_text(court).doc_type == "yttrande"
+    kallelse = ("TRANÅS KOMMUN\n\nSocialnämnden Kallelse till sammanträde\n\nUtskickad: 2023-11-13\n\n"
+                "Tid: Måndagen den 20 november 2023, kl. 13.15\n")
+    assert find_board(kallelse, "kallelse").name == "Socialnämnden"

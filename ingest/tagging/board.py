@@ -249,8 +249,10 @@ def board_named_in(cell: str) -> str:
     value = layout.labelled_value(cell, BOARD_LABELS)
     if value:
         return value
-    addressed = ADDRESSED_TO.match(cell.strip())
-    return addressed.group("board") if addressed else cell
+    addressed = ADDRESSED_TO.match(cell.strip())  # not "Socialnämnden Kallelse till sammanträde"
+    if addressed and (find_boards(addressed.group("board")) or named_for(addressed.group("board"))):
+        return addressed.group("board")
+    return cell
 
 
 def decision_heading_board(text: str) -> FoundBoard | None:

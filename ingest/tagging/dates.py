@@ -234,12 +234,22 @@ def header_date(text: str) -> OwnDate | None:
     """A date standing alone in the header block, perhaps after the place or a short
     mark: "2020-10-05", "den 3 juni 2020", "Lund den 21 september 2023",
     "Nummer 7 · 22 september 2022"."""
+    above = ""
     for line in layout.header_lines(text):
         for cell in layout.cells(line):
             iso = _standalone_date(cell)
-            if iso:
+            if iso and not _under_a_stamp(above):
                 return OwnDate(iso, line, "header")
+        above = line or above
     return None
+
+
+STAMP = re.compile(r"(?:inkom\w*|ankom\w*|registrerad|diarieford|mottag\w*)$")
+
+
+def _under_a_stamp(line_above: str) -> bool:
+    """A registry's stamp over the date it received the paper: "INKOM" over "2023-03-15"."""
+    return any(STAMP.match(layout.fold(cell).split()[-1]) for cell in layout.cells(line_above))
 
 
 def merged_header_date(text: str) -> OwnDate | None:
@@ -314,10 +324,15 @@ def _bare_date(line: str) -> str | None:
     return _iso(found) if found else None
 
 
+WEEKDAY_BEFORE = re.compile(rf"{_WEEKDAY},?\s+(?=\d)", re.IGNORECASE)
+
+
 def _date_at_start(value: str) -> str | None:
     """The date a label's value opens with: "den 9 mars 2021",
-    "Onsdagen den 1 december 2021 kl. 13.00"."""
-    match = DATE.match(value.strip())
+    "Onsdagen den 1 december 2021 kl. 13.00", "Onsdag 2023-08-30, kl. 08.30"."""
+    value = value.strip()
+    weekday = WEEKDAY_BEFORE.match(value)
+    match = DATE.match(value, weekday.end() if weekday else 0)
     return _iso(match) if match else None
 
 

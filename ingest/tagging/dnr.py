@@ -45,7 +45,9 @@ LABEL = re.compile(
     + r")\b\s*[:.]?\s*")
 # Another number's label before a number: "Avtalsnummer: L-2023-044", "Kontraktsnr 4410-203".
 OTHER_NUMBER_LABEL = re.compile(r"\w*(?:nummer|nr)\.?:?\s*$", re.IGNORECASE)
-THEIRS = re.compile(r"\b(?:er|ert|era)\s*$")
+# The other party's number: "Er referens", "IVO:s dnr", "Länsstyrelsens diarienummer".
+THEIRS = re.compile(r"(?:\b(?:er|ert|era)|:s|\b(?:lansstyrelsens|domstolens|inspektionens|myndighetens|"
+                    r"departementets|trafikverkets|regeringskansliets))\s*$")
 THEIR_LABEL = re.compile(r"\b(?:er|ert|era) (?:referens|ref|dnr|diarienummer|beteckning|arendenummer)\b")
 
 

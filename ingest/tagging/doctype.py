@@ -245,12 +245,13 @@ CUES = (
     # yttrande, remissvar: the answer to a remiss
     heading("yttrande", 4, "Yttrande", "Remissvar", "Yttrande över remiss"),
     title_start("yttrande", 3, r"(?:yttrande|remissvar)(?: over| till| angaende| avseende| gallande|"
-                r" rorande| pa| om| –| -|:)",
+                r" rorande| pa| om| i mal| i arende| –| -|:)",
                 "Yttrande över / Remissvar"),
     label("yttrande", 2, "Er referens", "Ert diarienummer", "Er beteckning", "Ert dnr",
           "Ert ärendenummer", "Er ref"),
     phrase("yttrande", 2, r"beretts (?:mojlighet|tillfalle) att|getts mojlighet att (?:yttra|lamna)|"
-           r"(?:detta|vart) yttrande har beslutats", "beretts möjlighet att yttra sig"),
+           r"(?:detta|vart) yttrande har beslutats|(?:far|vill) (?:namnden )?anfora foljande",
+           "beretts möjlighet att yttra sig"),
     phrase("yttrande", 1.5, r"\b(?:tillstyrker|avstyrker)\b", "tillstyrker / avstyrker"),
 
     # delegationsbeslut: a decision an official takes for the board

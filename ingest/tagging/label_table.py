@@ -140,16 +140,35 @@ def _free_text_end(line: str, start: int, following: re.Pattern | None, *, last:
 
 
 def table_values(lines: list[str], i: int) -> list[tuple[str, str]] | None:
-    """(label, value) pairs if line i is a row of labels over a row of values. The row
-    may open with the genre's heading ("REMISSVAR Datum Sida" over "2023-06-19 1(2)")."""
-    labels = row_labels(lines[i])
-    if labels is None:
-        heading, _, rest = lines[i].strip().partition(" ")
-        if not (heading.isalpha() and heading.isupper() and len(heading) > 3):
-            return None
-        labels = row_labels(rest)
-    if labels is None:
-        return None
+    """(label, value) pairs if line i is a row of labels over a row of values. The labels
+    may follow the genre's heading or other columns ("REMISSVAR Datum Sida" over
+    "2023-06-19 1(2)"; "Socialnämnden   Datum   Dnr" over "Sektor för socialtjänst   den 22
+    november 2023 SN 2023/214"): then their values are the end of the row below."""
     following = next((x for x in lines[i + 1:i + 3] if x), None)
-    values = row_values(labels, following) if following else None
-    return list(zip(labels, values)) if values else None
+    if not following:
+        return None
+    labels = row_labels(lines[i])
+    if labels is not None:
+        values = row_values(labels, following)
+        return list(zip(labels, values)) if values else None
+    for tail in _label_tails(lines[i]):
+        labels = row_labels(tail)
+        if labels is None:
+            continue
+        for values_tail in _tails(following):
+            values = row_values(labels, values_tail)
+            if values:
+                return list(zip(labels, values))
+    return None
+
+
+def _label_tails(line: str) -> list[str]:
+    """Where a row of labels may start after other text (a heading, a column), longest first."""
+    return _tails(line)[1:]
+
+
+def _tails(line: str) -> list[str]:
+    """The line, then the line without its first word, and so on: where OCR closed the
+    column gaps, any word may open a column."""
+    words = line.split()
+    return [" ".join(words[j:]) for j in range(len(words))]

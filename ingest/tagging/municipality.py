@@ -196,7 +196,9 @@ def _wrapped_letterhead(header: list[str], i: int) -> FoundMunicipality | None:
     "KOMMUN", "REGION" over "NORRBOTTEN", in the first column of two lines."""
     below = next((line for line in header[i + 1:i + 3] if line), "")  # OCR may leave a blank between
     first, second = (layout.cells(header[i]) or [""])[0], (layout.cells(below) or [""])[0]
-    if ((layout.fold(second) in ("kommun", "stad") or layout.fold(first) == "region")
+    # also a name of two words: "UPPLANDS" over "VÄSBY KOMMUN"
+    if ((layout.fold(second).split()[-1:] in (["kommun"], ["stad"]) and len(second.split()) <= 3
+         or layout.fold(first) == "region")
             and first and second and len(first.split()) <= 2):
         name = _letterhead_name(f"{first} {second}")
         if name:

@@ -536,7 +536,12 @@ def test_labelled_set_accuracy_meets_the_targets(folder, at_least):
 HEADER_WORDS = ["Protokoll", "Datum:", "Dnr", "§ 12", "Socialnämnden", "HUDDINGE KOMMUN", "den",
                 "14 april 2021", "2020-06-16", "Till:", "org.nr", "212000-0068", "Parter", "\n",
                 "\n\n", "   ", "\f", "Förslag till beslut", "Handläggare:", "Antagen av", ",", "kommun",
-                "Sammanträdesdatum", "–", "(S)", "mellan", "och", "ÅÄÖ", "å", "Kallelse"]
+                "Sammanträdesdatum", "–", "(S)", "mellan", "och", "ÅÄÖ", "å", "Kallelse", "|", "+----+"]
+
+
+def test_a_line_of_nothing_but_a_tables_rule():
+    for text in ("|", "| |", "+--+\n| a |", "|\nKommunstyrelsen"):
+        assert tag_text(text).doc_type in DOCUMENT_TYPES
 
 
 @settings(max_examples=150, deadline=None)

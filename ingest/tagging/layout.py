@@ -60,6 +60,8 @@ def cells(line: str) -> list[str]:
     and, where OCR closed the gap, before a header label inside it:
     "Socialförvaltningen Datum: 2022-10-03" -> ["Socialförvaltningen", "Datum: 2022-10-03"]."""
     parts = [cell.strip() for cell in COLUMN_GAP.split(line.strip()) if cell.strip()]
+    if not parts:  # nothing but a table's rule ("|"): the line itself
+        return [line.strip()] if line.strip() else []
     return [piece for cell in parts for piece in split_at_inner_labels(cell)]
 
 

@@ -15,6 +15,10 @@ Per query, over the first 10 hits: recall@k = relevant documents in the first k
 1 / the rank of the first relevant document (0 if not in the first 10). Reported
 overall and per category as recall@1, recall@5 and MRR.
 
+Both of beslut's engines are measured: whoosh (the default; `beslut ingest`
+builds its index) and tantivy (built from the same store, as `beslut reindex
+--engine tantivy` builds it), through the same search code.
+
 Baseline, built in the same run over the same stored (repaired) texts and tags:
 plain whoosh with its default analyzer (StandardAnalyzer: lower case, English stop
 words, no stemming), fields title and text, whoosh's query parser (AND between
@@ -24,7 +28,7 @@ copies of one document counted once, which spares it the duplicates beslut folds
 Also the cost of compound splitting at index time: the analysis with and without
 compound parts over the stored texts, and both indexes' build times.
 
-Targets: recall@5 >= 0.95, MRR >= 0.85.
+Targets: recall@5 >= 0.95, MRR >= 0.85, for each engine.
 
     .venv/bin/python bench/relevance.py           # tables
     .venv/bin/python bench/relevance.py --json    # every figure and each query's ranks
@@ -32,6 +36,7 @@ Targets: recall@5 >= 0.95, MRR >= 0.85.
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -49,6 +54,8 @@ CORPUS = {"sample": REPO / "sample", "corpus_texts": REPO / "tests" / "corpus_te
           "tagging_fixtures": REPO / "tests" / "tagging_fixtures"}
 TOP = 10
 TARGETS = {"recall@5": 0.95, "mrr": 0.85}
+SYSTEMS = ("ours", "ours_tantivy", "baseline")  # beslut with whoosh, beslut with tantivy, plain whoosh
+OURS = {"ours": "whoosh", "ours_tantivy": "tantivy"}
 
 
 def main() -> None:
@@ -74,7 +81,7 @@ def corpus_files() -> list[Path]:
 def ingest(home: Path, files: list[Path]) -> None:
     started = time.perf_counter()
     done = subprocess.run([str(BESLUT), "--home", str(home), "ingest", *map(str, files)],
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, env={**os.environ, "BESLUT_ENGINE": "whoosh"})
     if done.returncode != 0:
         sys.exit(f"ingest failed ({done.returncode}): {done.stderr}")
     print(f"ingested {len(files)} files in {time.perf_counter() - started:.1f} s", file=sys.stderr)
@@ -94,20 +101,29 @@ def doc_name(path: str) -> str:
 def evaluate(home: Path, baseline_dir: Path, queries: list[dict]) -> dict:
     from corpus import open_corpus
     from index import open_index
+    from index.tantivy_index import TantivyIndex
 
     corpus, index = open_corpus(home), open_index(home)
+    tantivy_index = TantivyIndex(baseline_dir.parent / "tantivy-index")
     try:
         docs = list(corpus.iter_documents("ok"))
+        started = time.perf_counter()
+        tantivy_index.rebuild(iter(docs))
+        tantivy_seconds = time.perf_counter() - started
         baseline = Baseline(baseline_dir, docs)
         rows = []
         for q in queries:
             ours = our_ranking(corpus, index, q)
+            ours_tantivy = our_ranking(corpus, tantivy_index, q)
             theirs = baseline.ranking(q)
-            rows.append({**q, "ours": scores(ours, q["expect"]), "baseline": scores(theirs, q["expect"]),
-                         "ours_top3": ours[:3], "baseline_top3": theirs[:3]})
+            rows.append({**q, "ours": scores(ours, q["expect"]), "ours_tantivy": scores(ours_tantivy, q["expect"]),
+                         "baseline": scores(theirs, q["expect"]),
+                         "ours_top3": ours[:3], "ours_tantivy_top3": ours_tantivy[:3], "baseline_top3": theirs[:3]})
         cost = indexing_cost(docs, index, baseline)
+        cost.update(tantivy_build_s=round(tantivy_seconds, 2), tantivy_bytes=tantivy_index.size_bytes())
     finally:
         index.close()
+        tantivy_index.close()
         corpus.close()
     return {"documents": len(docs), "queries": len(rows), "targets": TARGETS,
             "overall": summary(rows), "by_category": by_category(rows), "cost": cost,
@@ -142,7 +158,7 @@ def scores(ranking: list[list[str]], expect: list[str]) -> dict:
 
 def summary(rows: list[dict]) -> dict:
     out = {}
-    for system in ("ours", "baseline"):
+    for system in SYSTEMS:
         n = len(rows)
         out[system] = {metric: round(sum(r[system][key] for r in rows) / n, 3)
                        for metric, key in (("recall@1", "recall@1"), ("recall@5", "recall@5"),
@@ -233,30 +249,36 @@ def indexing_cost(docs, index, baseline: Baseline) -> dict:
 
 def print_report(report: dict) -> None:
     print(f"{report['queries']} queries over {report['documents']} stored documents; first {TOP} hits\n")
-    header = f"{'':18} {'n':>3}   {'beslut R@1':>10} {'R@5':>5} {'MRR':>5}   {'whoosh R@1':>10} {'R@5':>5} {'MRR':>5}"
+    header = (f"{'':18} {'n':>3}   {'whoosh R@1':>10} {'R@5':>5} {'MRR':>5}   {'tantivy R@1':>11} {'R@5':>5} "
+              f"{'MRR':>5}   {'plain R@1':>9} {'R@5':>5} {'MRR':>5}")
+    print("beslut with each engine, and plain whoosh (the baseline)")
     print(header)
     print("-" * len(header))
     rows = [("overall", report["queries"], report["overall"])]
     rows += [(c, s["queries"], s) for c, s in report["by_category"].items()]
     for name, n, s in rows:
-        o, b = s["ours"], s["baseline"]
+        o, t, b = s["ours"], s["ours_tantivy"], s["baseline"]
         print(f"{name:18} {n:>3}   {o['recall@1']:>10.3f} {o['recall@5']:>5.3f} {o['mrr']:>5.3f}"
-              f"   {b['recall@1']:>10.3f} {b['recall@5']:>5.3f} {b['mrr']:>5.3f}")
-    overall = report["overall"]["ours"]
-    verdict = ", ".join(f"{k} {overall[k]:.3f} {'meets' if overall[k] >= v else 'MISSES'} {v}"
-                        for k, v in TARGETS.items())
-    print(f"\ntargets: {verdict}")
-    misses = [r for r in report["per_query"] if r["ours"]["rank"] != 1]
-    if misses:
-        print(f"\nnot first ({len(misses)}):")
-        for r in misses:
-            print(f"  [{r['category']}] {r['query']!r} {r.get('filters', '')}: rank {r['ours']['rank']}"
-                  f" (expected {', '.join(r['expect'])}; got {r['ours_top3'][:2]})")
+              f"   {t['recall@1']:>11.3f} {t['recall@5']:>5.3f} {t['mrr']:>5.3f}"
+              f"   {b['recall@1']:>9.3f} {b['recall@5']:>5.3f} {b['mrr']:>5.3f}")
+    for system, engine in OURS.items():
+        overall = report["overall"][system]
+        verdict = ", ".join(f"{k} {overall[k]:.3f} {'meets' if overall[k] >= v else 'MISSES'} {v}"
+                            for k, v in TARGETS.items())
+        print(f"\ntargets, {engine}: {verdict}")
+    for system, engine in OURS.items():
+        misses = [r for r in report["per_query"] if r[system]["rank"] != 1]
+        if misses:
+            print(f"\nnot first with {engine} ({len(misses)}):")
+            for r in misses:
+                print(f"  [{r['category']}] {r['query']!r} {r.get('filters', '')}: rank {r[system]['rank']}"
+                      f" (expected {', '.join(r['expect'])}; got {r[system + '_top3'][:2]})")
     c = report["cost"]
     print(f"\ncompound parts at index time: {c['terms_with_parts']} terms instead of {c['terms']} "
           f"(+{c['extra_terms_share']:.1%}); analysis {c['analysis_with_parts_s']} s instead of "
           f"{c['analysis_s']} s, plus {c['lexicon_load_s']} s to load the lexicon once")
-    print(f"index build: beslut {c['index_build_s']} s, {c['index_bytes'] / 1024:.0f} KB; "
+    print(f"index build: beslut with whoosh {c['index_build_s']} s, {c['index_bytes'] / 1024:.0f} KB; "
+          f"with tantivy {c['tantivy_build_s']} s, {c['tantivy_bytes'] / 1024:.0f} KB; "
           f"plain whoosh {c['baseline_build_s']} s, {c['baseline_bytes'] / 1024:.0f} KB")
 
 

@@ -1,4 +1,4 @@
-"""Search at archive scale: our default engine against tantivy on the same documents.
+"""Search at archive scale: our two engines against plain tantivy on the same documents.
 
 Builds synthetic Swedish archives (10,000 and 100,000 documents of about 1,500
 words by default) and measures, for each engine:
@@ -14,7 +14,7 @@ words by default) and measures, for each engine:
 
 Engines:
 
-  ours     the project's index through its own interface (index.open_index), with
+  ours     the project's default index (whoosh) through its own interface (index.open_index), with
            its real Swedish analysis and schema, built the way `beslut reindex`
            builds it: beslut.indexing.reindex() over StoredDocument records (the
            store is stood in for by the cached corpus file; no OCR, no ingest),
@@ -22,15 +22,19 @@ Engines:
            memory the report gives too.
            Queries go through SearchIndex.search() with the store's text for
            snippets, as `beslut search` runs them (10 hits, snippets on).
-  tantivy  the reference engine (tantivy-py, `pip install -e .[bench]`): the same
+  ours-tantivy
+           the project's tantivy engine, the same way: built by reindex()
+           (`beslut reindex --engine tantivy`: our analysis in worker processes,
+           tantivy's writer in threads), queried through SearchIndex.search().
+  tantivy  the reference engine (plain tantivy-py, its own analysis): the same
            fields, tokenized by the same word pattern, lower-cased, Snowball's
            Swedish stop words and stemmer (tantivy's own), a folded field
            (ascii_fold after stemming) weighted 0.3, title weighted 2; facets as
            terms aggregations over fast fields; snippets from SnippetGenerator
            over the same stored text.
 
-Ratios are ours / tantivy, measured in the same run (this 2-core machine is
-noisy; absolute numbers move, the ratios less).
+Ratios are each of ours / tantivy, measured in the same run (this 2-core
+machine is noisy; absolute numbers move, the ratios less).
 
 Documents are drawn deterministically (seeded per document, so the first
 10,000 of the 100,000 are the 10,000): sentences from the project's fixture
@@ -45,6 +49,7 @@ generated once (two processes) and cached in bench/out/search-scale-v1/
     .venv/bin/python bench/search_scale.py --sizes 10000       # one size
     .venv/bin/python bench/search_scale.py                     # 10,000 and 100,000
     .venv/bin/python bench/search_scale.py --engines ours --sizes 10000 --profile
+    .venv/bin/python bench/search_scale.py --engines ours-tantivy,tantivy --sizes 100000
     .venv/bin/python bench/search_scale.py --json              # JSON on stdout, tables on stderr
 
 --profile runs our engine's build and query children under cProfile, prints
@@ -64,7 +69,7 @@ sits in; bench/out/ linked back so the corpus and results are shared):
     ln -s $PWD/bench/out /tmp/snap/bench/out && ln -sf $PWD/bench/search_scale.py /tmp/snap/bench/
     (cd /tmp/snap && $OLDPWD/.venv/bin/python bench/search_scale.py ...)
 
-Targets (issue 6), for our engine at 100,000 documents: p95 <= 100 ms, build
+Targets (issue 6), for our engines at 100,000 documents: p95 <= 100 ms, build
 <= 10 minutes.
 """
 
@@ -98,7 +103,9 @@ UNDATED_SHARE = 0.03
 FIRST_DAY, LAST_DAY = date(1995, 1, 1).toordinal(), date(2025, 12, 31).toordinal()
 LIMIT = 10  # hits per query, as `beslut search` shows by default
 WARMUP = 10  # queries run before timing, not counted
-ENGINES = ("ours", "tantivy")
+ENGINES = ("ours", "ours-tantivy", "tantivy")
+OURS = ("ours", "ours-tantivy")  # through beslut's SearchIndex; "tantivy" is the reference
+OUR_ENGINE = {"ours": "whoosh", "ours-tantivy": "tantivy"}  # index.open_index's engines
 
 # The query mix, per 200 queries.
 MIX = {"term": 40, "multi": 40, "phrase": 30, "filter": 30, "browse": 10, "fuzzy": 20, "facets": 30}
@@ -549,14 +556,15 @@ class _FakeCorpus:
         pass
 
 
-def build_ours(corpus, n, directory: Path, max_seconds, knobs: dict, profiled: bool = False) -> dict:
+def build_ours(corpus, n, directory: Path, max_seconds, knobs: dict, profiled: bool = False,
+               engine: str = "ours") -> dict:
     from beslut.indexing import reindex
     from index import open_index
 
-    feed = _Feed(corpus, n, _stored_document, f"ours {n}", max_seconds)
+    feed = _Feed(corpus, n, _stored_document, f"{engine} {n}", max_seconds)
     if knobs:
         return _build_ours_with_knobs(feed, directory, knobs)
-    index = open_index(directory)  # <home>/index, as beslut does
+    index = open_index(directory, OUR_ENGINE[engine])  # <home>/index, as beslut does
     if profiled:  # cProfile sees one process: its worker processes run the same code
         index.rebuild_procs = 1
     count = reindex(_FakeCorpus(feed), index)
@@ -570,6 +578,7 @@ def _build_ours_with_knobs(feed, directory: Path, knobs: dict) -> dict:
     with whoosh writer settings that rebuild() does not expose (procs, limitmb,
     multisegment). Reads, does not change, index/."""
     from index import whoosh_index as wi
+    from index.fields import index_fields
 
     target = Path(directory) / "index"
     shutil.rmtree(target, ignore_errors=True)
@@ -578,7 +587,7 @@ def _build_ours_with_knobs(feed, directory: Path, knobs: dict) -> dict:
     writer = ix.writer(**knobs)
     count = 0
     for doc in feed:
-        writer.add_document(**wi._fields(doc))
+        writer.add_document(**index_fields(doc))
         count += 1
     writer.commit(optimize=not knobs.get("multisegment", False))
     ix.close()
@@ -766,8 +775,9 @@ class TantivySearch:
                 "facets": {k: sum(v.values()) for k, v in (facets or {}).items()}, "snippet": snippet}
 
 
-BUILDERS = {"ours": build_ours, "tantivy": build_tantivy}
-SEARCHERS = {"ours": OursSearch, "tantivy": TantivySearch}
+BUILDERS = {"ours": build_ours, "ours-tantivy": lambda *args: build_ours(*args, engine="ours-tantivy"),
+            "tantivy": build_tantivy}
+SEARCHERS = {"ours": OursSearch, "ours-tantivy": OursSearch, "tantivy": TantivySearch}
 
 
 # ---- children: one process per build and per query run --------------------------
@@ -810,6 +820,9 @@ def child_build(args: dict) -> dict:
     if args["engine"] == "ours":
         import beslut.indexing  # noqa: F401
         import index.whoosh_index  # noqa: F401
+    elif args["engine"] == "ours-tantivy":
+        import beslut.indexing  # noqa: F401
+        import index.tantivy_index  # noqa: F401
     else:
         import tantivy  # noqa: F401
     baseline_kb = _rss_now_kb()
@@ -942,11 +955,19 @@ def summarize(queries, runs: dict) -> dict:
     return out
 
 
+HIT_PAIRS = (("ours-tantivy", "ours"), ("ours", "tantivy"), ("ours-tantivy", "tantivy"))
+
+
 def compare_hits(queries, runs: dict) -> dict:
-    if "ours" not in runs or "tantivy" not in runs:
-        return {}
-    a, b = runs["ours"]["rows"], runs["tantivy"]["rows"]
-    per = defaultdict(lambda: {"queries": 0, "equal": 0, "within_10pct": 0, "ours_hits": 0, "tantivy_hits": 0,
+    """{"a vs b": {kind: counts}} for each pair of engines run: ours-tantivy
+    against ours should agree (the same syntax and analysis), both against the
+    reference roughly (its own analysis)."""
+    return {f"{a} vs {b}": _compare(queries, runs[a]["rows"], runs[b]["rows"])
+            for a, b in HIT_PAIRS if a in runs and b in runs}
+
+
+def _compare(queries, a, b) -> dict:
+    per = defaultdict(lambda: {"queries": 0, "equal": 0, "within_10pct": 0, "a_hits": 0, "b_hits": 0,
                                "top10_overlap": []})
     for q, x, y in zip(queries, a, b):
         for key in (q["kind"], "all"):
@@ -954,8 +975,8 @@ def compare_hits(queries, runs: dict) -> dict:
             s["queries"] += 1
             if x["total"] is None or y["total"] is None:
                 continue
-            s["ours_hits"] += x["total"]
-            s["tantivy_hits"] += y["total"]
+            s["a_hits"] += x["total"]
+            s["b_hits"] += y["total"]
             s["equal"] += x["total"] == y["total"]
             s["within_10pct"] += abs(x["total"] - y["total"]) <= 0.1 * max(x["total"], y["total"], 1)
             if x["ids"] or y["ids"]:
@@ -983,12 +1004,15 @@ def report(result: dict) -> str:
         if size.get("profile"):
             lines.append("(a --profile run: ours ran under cProfile, in one process to build; its times are "
                          "inflated, its shares are at the end)\n")
-        head = f"{'':28}" + "".join(f"{e:>14}" for e in engines) + ("    ours/tantivy" if len(engines) == 2 else "")
+        reference = "tantivy" if "tantivy" in engines and len(engines) > 1 else None
+        compared = [e for e in engines if reference and e != reference]  # each as a ratio to the reference
+        head = f"{'':28}" + "".join(f"{e:>14}" for e in engines) + "".join(f"{e + '/tantivy':>22}" for e in compared)
         lines.append(head)
 
         def row(label, values, fmt, ratio=True):
             cells = "".join(f"{fmt(v):>14}" for v in values)
-            extra = f"{_ratio(values[0], values[1]):>16}" if ratio and len(values) == 2 else ""
+            extra = "".join(f"{_ratio(values[engines.index(e)], values[engines.index(reference)]):>22}"
+                            for e in compared) if ratio else ""
             lines.append(f"{label:28}{cells}{extra}")
 
         def build_value(e, key):
@@ -1027,13 +1051,14 @@ def report(result: dict) -> str:
             for clock, k50, k95 in (("wall", "p50", "p95"), ("CPU", "cpu_p50", "cpu_p95")):
                 lines.append(f"\n{title}: {clock} time" + (" (this thread's: what other programs on the "
                                                           "machine do not stretch)" if clock == "CPU" else ""))
-                lines.append(f"{'':28}" + "".join(f"{e + ' p50':>12}{e + ' p95':>12}" for e in lat)
-                             + ("    p50 ratio  p95 ratio" if len(lat) == 2 else ""))
+                ratios = [e for e in lat if "tantivy" in lat and e != "tantivy"]
+                lines.append(f"{'':28}" + "".join(f"{e + ' p50':>18}{e + ' p95':>18}" for e in lat)
+                             + "".join(f"{e + '/tantivy p50':>26}{'p95':>7}" for e in ratios))
                 for kind in list(MIX) + ["all"]:
-                    vals = [(lat[e][kind][k50], lat[e][kind][k95]) for e in lat]
-                    cells = "".join(f"{_fmt_ms(p50):>12}{_fmt_ms(p95):>12}" for p50, p95 in vals)
-                    extra = (f"{_ratio(vals[0][0], vals[1][0]):>13}{_ratio(vals[0][1], vals[1][1]):>11}"
-                             if len(vals) == 2 else "")
+                    vals = {e: (lat[e][kind][k50], lat[e][kind][k95]) for e in lat}
+                    cells = "".join(f"{_fmt_ms(p50):>18}{_fmt_ms(p95):>18}" for p50, p95 in vals.values())
+                    extra = "".join(f"{_ratio(vals[e][0], vals['tantivy'][0]):>26}"
+                                    f"{_ratio(vals[e][1], vals['tantivy'][1]):>7}" for e in ratios)
                     label = f"{kind} ({lat[next(iter(lat))][kind]['n']})"
                     lines.append(f"{label:28}{cells}{extra}")
             errs = {e: lat[e]["errors"] for e in lat if lat[e]["errors"]}
@@ -1041,16 +1066,19 @@ def report(result: dict) -> str:
                 lines.append(f"  query errors: {errs}")
             lines.append("  peak RSS while querying (MB): " +
                          ", ".join(f"{e} {lat[e]['peak_rss_mb']:,.0f}" for e in lat))
-        hits = size.get("hits")
-        if hits:
-            lines.append("\nhits, ours against tantivy (sanity: same analysis, same fields)")
-            lines.append(f"{'':28}{'queries':>9}{'equal':>7}{'±10%':>7}{'ours hits':>12}{'tantivy hits':>14}{'top-10 overlap':>16}")
+        for pair, hits in (size.get("hits") or {}).items():
+            a, b = pair.split(" vs ")
+            lines.append(f"\nhits, {pair} (" + ("the same syntax and analysis: should agree)" if b == "ours"
+                                                  else "sanity: the reference has its own analysis)"))
+            lines.append(f"{'':28}{'queries':>9}{'equal':>7}{'±10%':>7}{a + ' hits':>18}{b + ' hits':>18}"
+                         f"{'top-10 overlap':>16}")
             for kind in list(MIX) + ["all"]:
                 s = hits.get(kind)
                 if s:
                     overlap = "-" if s["top10_overlap"] is None else f"{s['top10_overlap']:.2f}"
                     lines.append(f"{kind:28}{s['queries']:>9}{s['equal']:>7}{s['within_10pct']:>7}"
-                                 f"{s['ours_hits']:>12,}{s['tantivy_hits']:>14,}{overlap:>16}")
+                                 f"{s['a_hits']:>18,}{s['b_hits']:>18,}{overlap:>16}")
+        if size.get("hits"):
             lines.append("  (counts that differ are a difference of the engines or a bug: each query's counts are "
                          "under per_query in the results file)")
         if size.get("profile"):
@@ -1080,10 +1108,13 @@ def _profile_report(profile: dict) -> str:
 
 
 def _targets(n, builds, latency) -> str | None:
-    ours = builds.get("ours")
-    if not ours:
-        return None
-    lat = (latency.get("snippets") or latency.get("nosnippets") or {}).get("ours")
+    lines = [_engine_targets(e, n, builds, latency) for e in OURS if builds.get(e)]
+    return "\n".join(lines) if lines else None
+
+
+def _engine_targets(engine: str, n, builds, latency) -> str:
+    ours = builds[engine]
+    lat = (latency.get("snippets") or latency.get("nosnippets") or {}).get(engine)
     parts = []
     if ours.get("timed_out"):
         parts.append(f"build: stopped ({_extrapolate(ours, n)}); target 10 min: MISSED")
@@ -1096,7 +1127,7 @@ def _targets(n, builds, latency) -> str | None:
         verdict = "met" if p95 <= 100 else "MISSED"
         parts.append(f"p95 {p95:,.0f} ms with snippets (target 100 ms: {verdict}" +
                      (")" if n == 100_000 else " even at this size)" if verdict == "MISSED" else "; the target is for 100,000)"))
-    return "ours against the targets: " + "; ".join(parts)
+    return f"{engine} against the targets: " + "; ".join(parts)
 
 
 def _extrapolate(b: dict, n: int) -> str:
@@ -1134,12 +1165,12 @@ def _environment() -> dict:
                                    capture_output=True, text=True).stdout.strip()
         except OSError:
             head, dirty = None, ""
-    from index import whoosh_index
+    from index import tantivy_index, whoosh_index
 
     return {"python": platform.python_version(), "cpus": os.cpu_count(),
             "whoosh": version("Whoosh-Reloaded"), "tantivy": version("tantivy"), "git": head,
             "index_uncommitted_changes": bool(dirty), "index_format": whoosh_index.INDEX_FORMAT,
-            "load_avg_start": os.getloadavg()}
+            "tantivy_index_format": tantivy_index.INDEX_FORMAT, "load_avg_start": os.getloadavg()}
 
 
 def _kind_profile(path: str, kind: str) -> str:
@@ -1216,7 +1247,8 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="10000,100000", help="archive sizes, comma-separated")
-    ap.add_argument("--engines", default="ours,tantivy", help="ours, tantivy, or both")
+    ap.add_argument("--engines", default="ours,ours-tantivy,tantivy",
+                    help="any of ours (whoosh), ours-tantivy and tantivy (the reference), comma-separated")
     ap.add_argument("--queries", type=int, default=200, help="queries in the mix")
     ap.add_argument("--quick", action="store_true", help="a smoke run: 2,000 documents")
     ap.add_argument("--json", action="store_true", help="the results as JSON on stdout, tables on stderr")
@@ -1245,13 +1277,13 @@ def main(argv=None):
     for e in engines:
         if e not in ENGINES:
             raise SystemExit(f"unknown engine {e!r}; the engines are {', '.join(ENGINES)}")
-    engines = [e for e in ENGINES if e in engines]  # reported in this order: ratios are ours / tantivy
+    engines = [e for e in ENGINES if e in engines]  # reported in this order: ratios are each of ours / tantivy
     run_order = sorted(engines, key=lambda e: e != "tantivy")  # the reference first: a stopped build leaves it
     if "tantivy" in engines:
         try:
             import tantivy  # noqa: F401
         except ImportError:
-            raise SystemExit("tantivy is not installed: .venv/bin/pip install -e '.[bench]'") from None
+            raise SystemExit("tantivy is not installed: .venv/bin/pip install -e .") from None
     knobs = json.loads(args.knobs) if args.knobs else {}
 
     OUT.mkdir(parents=True, exist_ok=True)

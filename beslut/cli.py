@@ -9,6 +9,7 @@ import click
 
 from corpus.tags import TAG_FIELDS
 from ingest.document import DOCUMENT_TYPES
+from index import ENGINES
 from index.engine import SORT_ORDERS
 
 from .errors import BeslutError, InvalidValue
@@ -51,6 +52,15 @@ class App:
             from index import open_index
             self._index = open_index(self.home)
         return self._index
+
+    def index_to_rebuild(self, engine: str | None = None):
+        """The index as it is, or (another engine) one of that engine, whose
+        rebuild takes the old one's place."""
+        if engine is not None and engine != self.index_as_is.engine:
+            from index import open_index
+            self._index.close()
+            self._index = open_index(self.home, engine)
+        return self.index_as_is
 
     def close(self):
         if self._index is not None:
@@ -340,7 +350,7 @@ def status_command(app: App, as_json):
         "store": {"path": str(corpus.path), "bytes": corpus.size_bytes()},
         **counts,
         "index": {"path": str(getattr(index, "directory", "")), "bytes": index.size_bytes(),
-                  "documents": index.doc_count()},
+                  "documents": index.doc_count(), "engine": index.engine},
         **agreement,
         "writer": writer,
         "failed_files": [{"path": p.path, "reason": p.reason} for p in corpus.failed_paths()],
@@ -354,7 +364,8 @@ def status_command(app: App, as_json):
                f"({_size(data['store']['bytes'])})")
     if data["types"]:
         click.echo("Types:     " + ", ".join(f"{t} {n}" for t, n in data["types"].items()))
-    click.echo(f"Index:     {data['index']['documents']} documents ({_size(data['index']['bytes'])})")
+    click.echo(f"Index:     {data['index']['documents']} documents ({_size(data['index']['bytes'])}, "
+               f"{data['index']['engine']} engine)")
     if agreement["consistent"]:
         click.echo("Agreement: index and store agree")
     elif writer:
@@ -378,18 +389,25 @@ def _size(n: int) -> str:
 
 
 @cli.command("reindex")
+@click.option("--engine", type=click.Choice(ENGINES), default=None,
+              help="The search engine to build the index with from now on (default: the one it has; "
+                   "whoosh for a new index, or $BESLUT_ENGINE).")
 @pass_app
-def reindex_command(app: App):
+def reindex_command(app: App, engine):
     """Rebuild the search index from the store."""
     from .indexing import reindex
     from .lock import WriterLock
 
     with WriterLock(app.home, "reindex").waiting(
             lambda holder: click.echo(f"waiting for another {holder} to finish…", err=True)):
+        was = app.index_as_is.engine
+        index = app.index_to_rebuild(engine)
         total = app.corpus.counts()["documents"]["ok"]
         with click.progressbar(length=total, label="Reindexing", file=sys.stderr,
                                hidden=not _is_terminal(sys.stderr)) as bar:
-            count = reindex(app.corpus, app.index_as_is, progress=bar.update)
+            count = reindex(app.corpus, index, progress=bar.update)
+    if index.engine != was:
+        click.echo(f"Search engine: {index.engine} (was {was}).")
     click.echo(f"Reindexed {count} documents.")
 
 

@@ -51,6 +51,11 @@ class SearchFilters:
         return {name: value for name, value in vars(self).items() if value is not None}
 
 
+# Files in an index's folder: which engine built it (index.open_index), and the
+# format it is in (an engine rebuilds an index of another format from the store).
+ENGINE_FILE = "beslut-index-engine"
+FORMAT_FILE = "beslut-index-format"
+
 SORT_ORDERS = ("relevance", "date")  # date: newest first, undated last, then by relevance
 FACET_FIELDS = ("type", "board", "municipality", "year")
 
@@ -69,6 +74,8 @@ class IndexResults:
 
 
 class SearchIndex(Protocol):
+    engine: str  # "whoosh", "tantivy"
+
     def apply(self, upserts: Iterable[StoredDocument], deletes: Iterable[str]) -> None:
         """Add or replace these documents and delete these ids, in one commit."""
 

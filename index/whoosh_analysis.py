@@ -15,15 +15,9 @@ compares all three.
 from whoosh.analysis import Filter, IDTokenizer, LowercaseFilter, Token, Tokenizer
 from whoosh.fields import TEXT
 
-from .analysis import FOLDED_STOP_WORDS, MIN_COMPOUND_LETTERS, STOP_WORDS, TOKEN_PATTERN, fold, stem
-
-# Words remembered per kind of analysis; past this many the memory starts over
-# (about 150 bytes a word). An archive of 100,000 documents has some 400,000.
-MAX_REMEMBERED_WORDS = 1_000_000
-
-# {(folded, indexing): {word as written: its terms, or None for a stop word}};
-# outside the tokenizer, which whoosh pickles with the schema.
-_remembered: dict[tuple[bool, bool], dict[str, tuple[str, ...] | None]] = {}
+# The words' terms are remembered outside the tokenizer (analysis.remembered_terms),
+# which whoosh pickles with the schema.
+from .analysis import TOKEN_PATTERN, fold, remember, remembered_terms
 
 
 class SwedishTokenizer(Tokenizer):
@@ -46,7 +40,7 @@ class SwedishTokenizer(Tokenizer):
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
         indexing = mode == "index"
-        remembered = _remembered.setdefault((self.folded, indexing), {})
+        remembered = remembered_terms(folded=self.folded, indexing=indexing)
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         if tokenize:
             words = ((m.group(), m.start(), m.end()) for m in TOKEN_PATTERN.finditer(value))
@@ -57,9 +51,7 @@ class SwedishTokenizer(Tokenizer):
             try:
                 terms = remembered[word]
             except KeyError:
-                if len(remembered) >= MAX_REMEMBERED_WORDS:
-                    remembered.clear()
-                terms = remembered[word] = self._terms(word, indexing)
+                terms = remember(remembered, word, folded=self.folded, indexing=indexing)
             if terms is None:  # a stop word
                 if removestops:
                     continue
@@ -89,16 +81,14 @@ class SwedishTokenizer(Tokenizer):
     def term_positions(self, value: str) -> dict[str, list[int]]:
         """Each term of a text when indexing, with its positions: what the
         tokens give (positions=True, mode="index"), without making them."""
-        remembered = _remembered.setdefault((self.folded, True), {})
+        remembered = remembered_terms(folded=self.folded, indexing=True)
         positions: dict[str, list[int]] = {}
         kept_pos = None
         for raw_pos, word in enumerate(TOKEN_PATTERN.findall(value)):
             try:
                 terms = remembered[word]
             except KeyError:
-                if len(remembered) >= MAX_REMEMBERED_WORDS:
-                    remembered.clear()
-                terms = remembered[word] = self._terms(word, True)
+                terms = remember(remembered, word, folded=self.folded, indexing=True)
             if terms is None:
                 continue
             kept_pos = raw_pos if kept_pos is None else kept_pos + 1
@@ -108,17 +98,6 @@ class SwedishTokenizer(Tokenizer):
                 except KeyError:
                     positions[term] = [kept_pos]
         return positions
-
-    def _terms(self, word: str, indexing: bool) -> tuple[str, ...] | None:
-        lower = word.lower()
-        if not lower or lower in (FOLDED_STOP_WORDS if self.folded else STOP_WORDS):
-            return None
-        terms = [stem(lower)]
-        if indexing and len(word) >= MIN_COMPOUND_LETTERS:
-            from .compounds import compound_parts  # loads the lexicon: index time only
-
-            terms.extend(stem(part) for part in compound_parts(word))
-        return tuple(fold(term) for term in terms) if self.folded else tuple(terms)
 
 
 class SwedishText(TEXT):

@@ -15,7 +15,6 @@ order of hits that score the same, would change from one rebuild to the next).
 """
 
 import multiprocessing
-import os
 import queue
 from collections.abc import Callable, Iterable, Iterator
 from itertools import count, islice
@@ -24,7 +23,7 @@ from pickle import HIGHEST_PROTOCOL, dump, load
 from whoosh import index as whoosh_index
 from whoosh.writing import PostingPool, SegmentWriter
 
-from beslut.errors import SearchIndexError
+from .rebuilding import WORKER_POLL_S, chain as _chain, failed as _failed, put as _put
 
 # One file per part of a segment, not one compound file: a search read far more
 # of the compound file (index format 6, whoosh_index.INDEX_FORMAT).
@@ -35,7 +34,6 @@ BATCH = 50  # documents sent to a worker at a time
 # Fewer documents than this are built in this process: starting workers costs
 # about a second (each loads the compound lexicon).
 PARALLEL_FROM = 1000
-WORKER_POLL_S = 1.0
 
 
 def build(directory, documents: Iterable, fields_of: Callable[[object], dict], procs: int,
@@ -121,26 +119,6 @@ def _worker(directory, k: int, fields_of, inbox, results) -> None:
     results.put((k, writer._finalize_segment()))
 
 
-def _put(inbox, item, worker) -> None:
-    while True:
-        try:
-            inbox.put(item, timeout=WORKER_POLL_S)
-            return
-        except queue.Full:
-            if not worker.is_alive():
-                raise _failed(worker) from None
-
-
-def _failed(worker) -> SearchIndexError:
-    return SearchIndexError(f"rebuilding the search index failed: a worker process ended with exit code "
-                            f"{worker.exitcode}; the old index is still in place")
-
-
-def _chain(first: list, rest: Iterator) -> Iterator:
-    yield from first
-    yield from rest
-
-
 class BulkWriter(SegmentWriter):
     """whoosh's SegmentWriter, writing the same segment with less work per posting."""
 
@@ -210,10 +188,3 @@ class _LengthsInMemory:
 
     def close(self):
         self._reader.close()
-
-
-def default_procs() -> int:
-    """One worker per core, two at most: each writes a segment, and every
-    search, fuzzy terms most, pays for each segment."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return min(2, cores)

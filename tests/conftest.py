@@ -2,7 +2,8 @@
 folders of real PDFs and text files.
 
 Nothing here mocks beslut's parts: documents are real PDFs (tests/pdfgen.py),
-the store is real SQLite, the index is real whoosh.
+the store is real SQLite, the index is real whoosh or real tantivy: tests of
+search behaviour run with each engine (the engine fixtures).
 """
 
 import hashlib
@@ -12,6 +13,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -162,6 +164,33 @@ class ProcessRunner:
         return subprocess.Popen(self.argv(args, home), stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
                                 encoding="utf-8", env=env if env is not None else self.env())
+
+
+# ---- search engines --------------------------------------------------------------------
+
+ENGINES = ("whoosh", "tantivy")
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request, monkeypatch) -> str:
+    """Each search engine in turn: an index made during the test is of this
+    engine ($BESLUT_ENGINE, which a home without an index follows)."""
+    monkeypatch.setenv("BESLUT_ENGINE", request.param)
+    return request.param
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def module_engine(request):
+    """engine, for a module's fixtures: set it while making their home's index
+    (with engine_set), which keeps its engine from then on."""
+    return request.param
+
+
+@contextmanager
+def engine_set(engine: str):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BESLUT_ENGINE", engine)
+        yield
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ def one_error_line(result) -> str:
 
 
 @pytest.fixture
-def ingested(run, doc_folder, seed_folder):
+def ingested(run, doc_folder, seed_folder, engine):
     run.ingest_ok(doc_folder.path)
     run.ingest_ok(seed_folder.path)
     return doc_folder, seed_folder
@@ -78,7 +78,7 @@ def test_search_limit(run, ingested):
     assert result["total"] > 2
 
 
-def test_search_text_output_marks_matches_when_piped(run_process, run, doc_folder):
+def test_search_text_output_marks_matches_when_piped(run_process, run, doc_folder, engine):
     run.ingest_ok(doc_folder.path)
     result = run_process("search", "konsthallen")
     assert result.exit_code == 0, result.output
@@ -87,7 +87,7 @@ def test_search_text_output_marks_matches_when_piped(run_process, run, doc_folde
     assert doc_folder.id("budget.pdf")[:12] in result.stdout
 
 
-def test_search_without_hits(run, doc_folder):
+def test_search_without_hits(run, doc_folder, engine):
     run.ingest_ok(doc_folder.path)
     result = run.json("search", "zxqvjk")
     assert result["total"] == 0 and result["hits"] == []
@@ -119,7 +119,7 @@ def test_limit_below_one_is_an_error(run_process, run, doc_folder):
 
 # ---- Swedish search ------------------------------------------------------------------
 
-def test_sodertorns_hogskola_finds_seed_001(run, seed_folder):
+def test_sodertorns_hogskola_finds_seed_001(run, seed_folder, engine):
     run.ingest_ok(seed_folder.path)
     result = run.json("search", "Södertörns högskola")
     ids = [h["id"] for h in result["hits"]]
@@ -131,7 +131,7 @@ def test_sodertorns_hogskola_finds_seed_001(run, seed_folder):
 
 
 @pytest.fixture
-def swedish_docs(tmp_path, run):
+def swedish_docs(tmp_path, run, engine):
     folder = tmp_path / "svenska"
     folder.mkdir()
     texts = {
@@ -182,7 +182,7 @@ def test_query_typed_decomposed_finds_the_same(run, swedish_docs):
         assert run.search_ids(decomposed) == run.search_ids(query) != []
 
 
-def test_search_without_diacritics_finds_seed_002(run, seed_folder):
+def test_search_without_diacritics_finds_seed_002(run, seed_folder, engine):
     assert "förutsättningar" in seed("002").read_text(encoding="utf-8")
     run.ingest_ok(seed_folder.path)
     assert seed_folder.id("002") in run.search_ids("forutsattningar")
@@ -311,12 +311,13 @@ def test_inspect_bad_file_is_one_line_error(run_process, tmp_path):
 
 # ---- status --------------------------------------------------------------------------------
 
-def test_status_json_keys(run, home, doc_folder):
+def test_status_json_keys(run, home, doc_folder, engine):
     run.ingest_ok(doc_folder.path)
     status = run.status()
     assert set(status) == STATUS_KEYS
     assert set(status["store"]) == {"path", "bytes"}
-    assert set(status["index"]) == {"path", "bytes", "documents"}
+    assert set(status["index"]) == {"path", "bytes", "documents", "engine"}
+    assert status["index"]["engine"] == engine
     assert set(status["documents"]) == {"ok", "failed"}
     assert set(status["paths"]) == {"ok", "failed"}
     assert status["home"] == str(home)
@@ -332,11 +333,12 @@ def test_status_json_keys(run, home, doc_folder):
     assert status["failed_files"] == []
 
 
-def test_status_text(run, doc_folder):
+def test_status_text(run, doc_folder, engine):
     run.ingest_ok(doc_folder.path)
     result = run("status")
     assert result.exit_code == 0
     assert f"{len(doc_folder.files)} documents" in result.stdout
+    assert f"{engine} engine)" in result.stdout
     assert "index and store agree" in result.stdout
 
 

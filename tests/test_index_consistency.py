@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from .conftest import DB_NAME, assert_no_traceback, read_db, sha256_of
+from .conftest import DB_NAME, ENGINES, assert_no_traceback, read_db, sha256_of
 
 QUERIES = [
     "avtal",
@@ -31,9 +31,9 @@ def answers(run) -> dict[str, tuple[int, list[str]]]:
 
 
 @pytest.fixture
-def ingested(run, seed_folder, doc_folder):
+def ingested(run, seed_folder, doc_folder, engine):
     """Seeds and the small folder, ingested in two runs (so the index has more than
-    one segment before any rebuild)."""
+    one segment before any rebuild), with each engine."""
     run.ingest_ok(seed_folder.path)
     run.ingest_ok(doc_folder.path)
     ids = set(seed_folder.ids.values()) | set(doc_folder.ids.values())
@@ -92,12 +92,13 @@ def test_lost_index_is_noticed_and_reindex_restores_it(run, home, ingested):
 
 
 def test_damaged_index_is_reported_in_one_line_and_reindex_restores_it(run, run_process, home,
-                                                                        ingested):
+                                                                        ingested, engine):
     before = answers(run)
-    tocs = list((home / "index").glob("*.toc"))
-    assert tocs, "whoosh keeps its table of contents in a .toc file"
-    for toc in tocs:
-        toc.write_bytes(b"not a whoosh table of contents")
+    # What each engine reads first: whoosh's table of contents, tantivy's meta.json.
+    tables = list((home / "index").glob("*.toc" if engine == "whoosh" else "meta.json"))
+    assert tables, f"no table of contents of {engine} in {home / 'index'}"
+    for table in tables:
+        table.write_bytes(b"not a table of contents")
 
     status = run_process("status", "--json")
     assert status.exit_code == 1
@@ -149,7 +150,7 @@ def stored_count(home) -> int:
         return 0  # not created yet, or busy
 
 
-def test_ctrl_c_leaves_store_and_index_consistent(tmp_path, run, run_process, home, many_pdfs):
+def test_ctrl_c_leaves_store_and_index_consistent(tmp_path, run, run_process, home, many_pdfs, engine):
     folder = tmp_path / "arkiv"
     shutil.copytree(many_pdfs, folder)
     expected = {sha256_of(p) for p in folder.glob("*.pdf")}
@@ -247,14 +248,15 @@ def _steps(matcher):
 
 
 def test_a_rebuild_writes_what_whoosh_writes_in_one_process_or_in_workers(tmp_path):
-    from index.whoosh_index import WhooshIndex, _create, _fields
+    from index.fields import index_fields
+    from index.whoosh_index import WhooshIndex, _create
 
     docs = stored_documents(120)
     plain = tmp_path / "plain"
     plain.mkdir()
     writer = _create(plain).writer()  # whoosh's own SegmentWriter
     for doc in docs:
-        writer.add_document(**_fields(doc))
+        writer.add_document(**index_fields(doc))
     writer.commit()
     expected = index_contents(plain)
     assert len(expected["stored"]) == len(docs) and len(expected["postings"]) > 100
@@ -276,14 +278,65 @@ def test_a_rebuild_writes_what_whoosh_writes_in_one_process_or_in_workers(tmp_pa
     assert answers[1] == answers[2]
 
 
-def test_a_failed_rebuild_worker_leaves_the_old_index(tmp_path):
+def engine_answers(index) -> list:
+    """Totals, hits with their copies and scores, and facet sums of a few searches."""
+    return [(found.total, [(hit.id, hit.copies, round(hit.score, 5)) for hit in found.hits],
+             {facet: sum(counts.values()) for facet, counts in found.facets.items()})
+            for found in (index.search(q, limit=200, facets=True, sort=sort)
+                          for q in ("avtal", "barn unga", '"för barn"', '"avtal med regionen"', "samverkan~",
+                                    "date:[2015 TO 2018] OR board:kommunstyrelsen")
+                          for sort in ("relevance", "date"))]
+
+
+def test_a_tantivy_rebuild_in_workers_holds_what_one_process_and_updates_hold(tmp_path):
+    from index.tantivy_index import TantivyIndex
+
+    docs = stored_documents(120)
+    answers = {}
+    for procs in (1, 2):
+        # Workers from 10 documents, 7 at a time: several turns each, with a short last batch.
+        index = TantivyIndex(tmp_path / f"procs{procs}" / "index", rebuild_procs=procs,
+                             rebuild_parallel_from=10, rebuild_batch=7)
+        assert index.rebuild(iter(docs)) == len(docs)
+        assert index.stamps() == {doc.id: index.stamp(doc) for doc in docs}
+        answers[procs] = engine_answers(index)
+    assert answers[1] == answers[2]
+    assert sum(len(hits) for _, hits, _ in answers[1]) > 500
+
+    updated = TantivyIndex(tmp_path / "updated" / "index")
+    updated.apply(docs[:50], [])
+    updated.apply(docs[40:], [docs[0].id])
+    updated.apply(docs[:1], [])
+    assert updated.stamps() == index.stamps()
+    # The same hits, copies and facets; scores differ by the deleted documents' terms,
+    # which count until segments are merged.
+    assert ([(total, {hit[:2] for hit in hits}, facets) for total, hits, facets in engine_answers(updated)]
+            == [(total, {hit[:2] for hit in hits}, facets) for total, hits, facets in answers[1]])
+
+
+def test_copies_beyond_what_one_tantivy_aggregation_returns_still_fold(tmp_path):
+    from index.tantivy_index import TantivyIndex
+
+    docs = stored_documents(120)  # 13 texts held twice
+    whole = TantivyIndex(tmp_path / "whole" / "index")
+    whole.rebuild(iter(docs))
+    small = TantivyIndex(tmp_path / "small" / "index", shared_keys_limit=4)
+    small.rebuild(iter(docs))
+    assert len(small._searcher()[1]) == len(whole._searcher()[1]) > 4
+    assert engine_answers(small) == engine_answers(whole)
+
+
+@pytest.mark.parametrize("engine_name", ENGINES)
+def test_a_failed_rebuild_worker_leaves_the_old_index(tmp_path, engine_name):
     import dataclasses
 
     from beslut.errors import SearchIndexError
+    from index.tantivy_index import TantivyIndex
     from index.whoosh_index import WhooshIndex
 
+    index_class = {"whoosh": WhooshIndex, "tantivy": TantivyIndex}[engine_name]
     docs = stored_documents(60)
-    index = WhooshIndex(tmp_path / "index", rebuild_procs=2, rebuild_parallel_from=10, rebuild_batch=7)
+    index = index_class(tmp_path / "index", rebuild_procs=2, rebuild_parallel_from=10, rebuild_batch=7)
     index.rebuild(iter(docs[:5]))
     broken = docs[5:]
     broken[30] = dataclasses.replace(broken[30], text=None)  # fails in a worker, making its fields

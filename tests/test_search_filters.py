@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from .conftest import ProcessRunner, Runner, assert_no_traceback, sha256_of
+from .conftest import ProcessRunner, Runner, assert_no_traceback, engine_set, sha256_of
 
 # name: (text, type, board, municipality, date, dnr); None: cleared by hand.
 TAGS = {
@@ -36,9 +36,9 @@ def tag_args(name: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def archive(tmp_path_factory):
-    """The six documents ingested and tagged by hand: (run, {name: id})."""
-    root = tmp_path_factory.mktemp("filters")
+def archive(tmp_path_factory, module_engine):
+    """The six documents ingested and tagged by hand, with each engine: (run, {name: id})."""
+    root = tmp_path_factory.mktemp(f"filters-{module_engine}")
     folder = root / "docs"
     folder.mkdir()
     ids = {}
@@ -47,7 +47,8 @@ def archive(tmp_path_factory):
         path.write_text(text + "\n", encoding="utf-8")
         ids[name] = sha256_of(path)
     run = Runner(root / "home")
-    run.ingest_ok(folder)
+    with engine_set(module_engine):
+        run.ingest_ok(folder)
     for name, doc_id in ids.items():
         result = run("tag", doc_id[:10], *tag_args(name))
         assert result.exit_code == 0, result.output

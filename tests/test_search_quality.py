@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from index.analysis import content_key
 from index.compounds import compound_parts
 
-from .conftest import Runner, seed, sha256_of
+from .conftest import Runner, engine_set, seed, sha256_of
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample"
 
@@ -46,8 +46,8 @@ COPY_OF_A = "Motion om en fritidsbank i varje\nkommundel.\r\n\r\nFritidsbanken l
 
 
 @pytest.fixture(scope="module")
-def archive(tmp_path_factory):
-    root = tmp_path_factory.mktemp("quality")
+def archive(tmp_path_factory, module_engine):
+    root = tmp_path_factory.mktemp(f"quality-{module_engine}")
     docs = root / "docs"
     docs.mkdir()
     ids = {}
@@ -66,7 +66,8 @@ def archive(tmp_path_factory):
     (docs / "arkiv").mkdir()
     shutil.copyfile(docs / "002.txt", docs / "arkiv" / "002.txt")  # the same bytes twice
     run = Runner(root / "home")
-    run.ingest_ok(docs)
+    with engine_set(module_engine):
+        run.ingest_ok(docs)
     return run, ids
 
 
@@ -196,6 +197,21 @@ def test_content_key_ignores_layout_and_diacritics_but_not_numbers():
     assert content_key(" \n … ") is None
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(list("aAöÖåÅäÄéøæßłðþΣσςİ-:'.\n\t 01") + ["o\u0308", "\u034f", "ﬁ", "Ω",
+                                                                             "\u0301", "Ǆ", "\u0483"]),
+                max_size=40).map("".join))
+@example("Förslag  till avtal om strate-\ngiskt partnerskap ΑΣ ΒΓ")
+def test_content_key_is_the_hash_of_the_words_folded_one_by_one(text):
+    import hashlib
+
+    from index.analysis import TOKEN_PATTERN, _LINE_END_HYPHEN, fold
+
+    words = [fold(word.lower()) for word in TOKEN_PATTERN.findall(_LINE_END_HYPHEN.sub("", text))]
+    expected = hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()[:32] if words else None
+    assert content_key(text) == expected
+
+
 def test_copies_and_second_paths_fold_into_one_hit(archive):
     run, ids = archive
     found = search(archive, "akademiska noder")
@@ -252,11 +268,11 @@ def test_snippets_read_only_the_words_near_matches_and_find_the_same_passages(pi
     from whoosh.analysis import Token
     from whoosh.highlight import ContextFragmenter
 
-    from index import whoosh_snippets
+    from index import snippets
     from index.analysis import TOKEN_PATTERN
 
     text = "".join(word + gap for word, gap in pieces)
-    matcher = whoosh_snippets._Matcher(frozenset({"avtal"}), frozenset({"avtal"}))
+    matcher = snippets._Matcher(frozenset({"avtal"}), frozenset({"avtal"}))
 
     def every_word():
         token = Token(positions=False, chars=True, removestops=False, mode="index")
@@ -266,12 +282,12 @@ def test_snippets_read_only_the_words_near_matches_and_find_the_same_passages(pi
             yield token
 
     def fragments(tokens):
-        fragmenter = ContextFragmenter(maxchars=whoosh_snippets.PASSAGE_CHARS,
-                                       surround=whoosh_snippets.CONTEXT_CHARS, charlimit=None)
+        fragmenter = ContextFragmenter(maxchars=snippets.PASSAGE_CHARS,
+                                       surround=snippets.CONTEXT_CHARS, charlimit=None)
         return [(f.startchar, f.endchar, [(t.startchar, t.endchar, t.text) for t in f.matches])
                 for f in fragmenter.fragment_tokens(text, tokens)]
 
-    assert fragments(whoosh_snippets._marked_tokens(text, matcher)) == fragments(every_word())
+    assert fragments(snippets._marked_tokens(text, matcher)) == fragments(every_word())
 
 
 def test_when_no_document_has_every_word_those_with_some_come_first(archive):

@@ -1,14 +1,18 @@
-"""Snippets: a hit's best passages, with the words that matched marked.
+"""Snippets: a hit's best passages, with the words that matched marked; for
+every engine (whoosh's highlighting, used as a library, cuts the passages).
 
 The text is read again with a light analysis (words, lower case, Swedish stems,
 no compound lexicon: a search stays fast). A word counts as matched if its stem,
 or its stem without diacritics, is a term the hit matched, or if it is a
 compound holding such a term: "samverkansavtal" for avtal, "förskolelokaler"
-for förskol. Passages are scored by whoosh's fragment scorer (matches, more for
-different words) and the best two shown in the order they come.
+for förskol; or, given a test of stems (an engine that does not say which
+terms a fuzzy term or a prefix expanded to), if its stem passes it. Passages
+are scored by whoosh's fragment scorer (matches, more for different words) and
+the best two shown in the order they come.
 """
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from whoosh import highlight
@@ -28,10 +32,13 @@ MIN_EXTRA_LETTERS = 3
 WHITESPACE = re.compile(r"\s+")
 
 
-def snippet(text: str, terms: set[str], folded_terms: set[str]) -> Snippet:
+def snippet(text: str, terms: set[str], folded_terms: set[str],
+            stem_test: Callable[[str], bool] | None = None) -> Snippet:
     """The best passages of text for a hit that matched these terms (stems as
-    in the index) and folded terms (stems without diacritics)."""
-    tokens = _marked_tokens(text, _matcher(frozenset(terms), frozenset(folded_terms)))
+    in the index) and folded terms (stems without diacritics), and the words
+    whose stem passes stem_test (a hashable callable: it is remembered with
+    the terms)."""
+    tokens = _marked_tokens(text, _matcher(frozenset(terms), frozenset(folded_terms), stem_test))
     fragmenter = highlight.ContextFragmenter(maxchars=PASSAGE_CHARS, surround=CONTEXT_CHARS,
                                              charlimit=None)
     best = highlight.top_fragments(fragmenter.fragment_tokens(text, tokens), PASSAGES,
@@ -52,10 +59,11 @@ def snippet(text: str, terms: set[str], folded_terms: set[str]) -> Snippet:
 
 
 @lru_cache(maxsize=4)
-def _matcher(terms: frozenset[str], folded_terms: frozenset[str]) -> "_Matcher":
+def _matcher(terms: frozenset[str], folded_terms: frozenset[str],
+             stem_test: Callable[[str], bool] | None = None) -> "_Matcher":
     """The hits of a query mostly match the same terms: one matcher judges the
     words of all their texts."""
-    return _Matcher(terms, folded_terms)
+    return _Matcher(terms, folded_terms, stem_test)
 
 
 class _Matcher:
@@ -63,8 +71,10 @@ class _Matcher:
 
     MAX_REMEMBERED = 200_000
 
-    def __init__(self, terms: frozenset[str], folded_terms: frozenset[str]):
+    def __init__(self, terms: frozenset[str], folded_terms: frozenset[str],
+                 stem_test: Callable[[str], bool] | None = None):
         self.terms = terms
+        self.stem_test = stem_test
         self.folded_terms = folded_terms
         self.part_terms = [t for t in terms if len(t) >= MIN_PART_LETTERS]
         self.folded_part_terms = [t for t in folded_terms if len(t) >= MIN_PART_LETTERS]
@@ -80,6 +90,11 @@ class _Matcher:
         not match is the word (the fragment scorer counts only matched terms)"""
         if len(self.seen) >= self.MAX_REMEMBERED:
             self.seen.clear()
+        if self.stem_test is not None:
+            term = stem(word)
+            if self.stem_test(term):
+                judgement = self.seen[word] = (term, True)
+                return judgement
         if self.candidate is None or not self.candidate(fold(word)):
             judgement = self.seen[word] = (word, False)
             return judgement

@@ -61,8 +61,8 @@ NAMED_FOR = re.compile(r"(?:Gemensamma nämnden|Nämnd|Nämnden|Utskottet|Beredn
                        r"|[A-ZÅÄÖ][a-zåäö]+s (?:[a-zåäö]+ )?(?:utskott|arbetsutskott|beredning)$")
 # OCR ran the letterhead's columns together: "Täby kommun Kommunstyrelsen".
 # Or a logotype's second line ran into the board's: "SALA" over "KOMMUN BILDNINGS- OCH ...".
-MUNICIPALITY_FIRST = re.compile(r"^(?:(?:Region\s+)?[A-ZÅÄÖ][\w-]+(?:\s+[\w-]+)?\s+)?(?:kommun|stad)\s+"
-                                r"(?=[A-ZÅÄÖ])", re.IGNORECASE)
+MUNICIPALITY_FIRST = re.compile(r"^(?:(?:Region\s+)?[A-ZÅÄÖ][\w-]+(?:\s+[\w-]+)?\s+)?(?i:kommun|stad)\s+"
+                                r"(?=[A-ZÅÄÖ])")
 # Who commissioned an utredning: "Kommunstyrelsen beslutade den 2 mars 2021, § 41, att",
 # "Barn- och utbildningsnämnden gav förvaltningen i uppdrag", "på uppdrag av kommunstyrelsen".
 COMMISSIONING_VERB = re.compile(r"\s+(?:beslutade|gav|har gett|har gett|uppdrog)\b", re.IGNORECASE)

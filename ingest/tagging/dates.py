@@ -289,14 +289,14 @@ def signed_date(text: str) -> OwnDate | None:
     foot, a date alone over the signatures (a motion's "2020-02-03")."""
     all_lines = layout.nonblank(text)
     for number, line in enumerate(reversed(all_lines)):
+        above = all_lines[-number - 2] if number + 1 < len(all_lines) else ""
         parts = [SIGNING_LABEL.sub("", cell) for cell in layout.cells(line)]
         if len(parts) == 1 and len(line.split()) >= 4:  # OCR ran the parties' columns together
             parts = [SIGNING_LABEL.sub("", piece) for piece in _split_place_dates(line)]
         dates = {_place_date(cell) for cell in parts}
         if dates and None not in dates:  # parties that signed on different days: the last
             return OwnDate(max(dates), line, "signed")
-        if (number < FOOT_LINES and len(parts) == 1 and _bare_date(line)
-                and not _runs_on_into(all_lines[-number - 2] if number + 2 <= len(all_lines) else "")):
+        if number < FOOT_LINES and len(parts) == 1 and _bare_date(line) and not _runs_on_into(above):
             return OwnDate(_bare_date(line), line, "signed")
     return None
 

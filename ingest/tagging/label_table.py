@@ -151,8 +151,11 @@ def table_values(lines: list[str], i: int) -> list[tuple[str, str]] | None:
     if labels is not None:
         values = row_values(labels, following)
         return list(zip(labels, values)) if values else None
-    for tail in _label_tails(lines[i]):
-        labels = row_labels(tail)
+    words = lines[i].split()
+    for start in range(1, len(words)):
+        if layout.fold_letters(words[start]) not in _first_words_of_labels():
+            continue
+        labels = row_labels(" ".join(words[start:]))
         if labels is None:
             continue
         for values_tail in _tails(following):
@@ -162,9 +165,10 @@ def table_values(lines: list[str], i: int) -> list[tuple[str, str]] | None:
     return None
 
 
-def _label_tails(line: str) -> list[str]:
-    """Where a row of labels may start after other text (a heading, a column), longest first."""
-    return _tails(line)[1:]
+@lru_cache(maxsize=1)
+def _first_words_of_labels() -> frozenset[str]:
+    """Where a row of labels can start inside a line: at one of these words."""
+    return frozenset(folded.split()[0] for folded, _ in _folded_labels())
 
 
 def _tails(line: str) -> list[str]:

@@ -174,8 +174,12 @@ def find_municipality(text: str, *, parties: list[dict] | None = None,
 def is_municipal_board(board: str | None) -> bool:
     """A board only a municipality has: a listed one that is not a region's. A board
     read by its shape alone ("Nämnd för folkhälsa och sjukvård") may be either's."""
-    return (board is not None and board not in REGION_BOARDS
-            and board in {listed.name for listed in gazetteer.boards()})
+    return board is not None and board not in REGION_BOARDS and board in _listed_boards()
+
+
+@lru_cache(maxsize=1)
+def _listed_boards() -> frozenset[str]:
+    return frozenset(board.name for board in gazetteer.boards())
 
 
 def letterhead(text: str) -> FoundMunicipality | None:

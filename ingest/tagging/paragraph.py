@@ -47,14 +47,15 @@ def is_full_protokoll(text: str) -> bool:
 
 
 def utdrag_paragraph(text: str) -> tuple[str, str] | None:
-    """The one paragraph of a protokollsutdrag: ("§ 145", the line)."""
+    """The one paragraph of a protokollsutdrag: ("§ 145", the line), at a line's start
+    or under its label."""
     if is_full_protokoll(text):
         return None
     for line in layout.nonblank(text):
         match = PARAGRAPH_LINE.match(line)
         if match:
             return f"§ {match.group('number')}", line
-    return None
+    return labelled_paragraph(text)
 
 
 PARAGRAPH_LABELS = ("Paragraf", "Paragraf nr", "Protokollsparagraf")

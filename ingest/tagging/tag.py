@@ -21,8 +21,7 @@ from .doctype import classify
 from ..document import Document
 from .handlaggare import find_handlaggare
 from .municipality import find_municipality
-from .paragraph import (decided_paragraph, is_full_protokoll, labelled_paragraph, numbered_decision,
-                        utdrag_paragraph)
+from .paragraph import decided_paragraph, is_full_protokoll, numbered_decision, utdrag_paragraph
 from .parties import find_parties
 from .title import find_title
 
@@ -105,7 +104,7 @@ def tag_metadata(text: str) -> tuple[str, dict[str, Any]]:
 def _paragraph(text: str, doc_type: str, own_date: str | None) -> tuple[str, str] | None:
     """The § where the document's matter was decided (see ingest/paragraph.py)."""
     if doc_type == "protokoll":
-        return utdrag_paragraph(text) or (None if is_full_protokoll(text) else labelled_paragraph(text))
+        return utdrag_paragraph(text)
     if doc_type == "delegationsbeslut":
         return numbered_decision(text)
     if doc_type == "policy":
